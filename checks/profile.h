@@ -1,5 +1,5 @@
 /* profile.h - component definitions (profiles/components.yaml) and benchmark
- * profiles (profiles/<benchmark>/*.yaml), loaded into plain data.
+ * profiles (every *.yaml file of profiles/<benchmark>), loaded into plain data.
  *
  * Profiles are data, never code: nothing in them is executed. The schema is
  * documented in kube-auditd-profile(5); this header is its C mirror.
@@ -152,6 +152,7 @@ struct check {
 	char *title;
 	char *target;          /* master, controlplane, etcd, node, policies */
 	char *component;       /* component name, "(files)" or "cluster" */
+	char *role;            /* SKIP unless the node has this role, or NULL */
 	int automated;
 	int cluster_scope;     /* policies judged only in the cluster: WARN "cluster scope" */
 	char *expected;        /* human text of what holds when compliant */

@@ -31,17 +31,18 @@ struct cfgfile {          /* a config file a component reads */
 
 struct comp {             /* one component definition and, when found, its process */
 	const struct compdef *def;
+	struct snapshot *snap; /* back pointer */
 	struct proc *proc;    /* NULL: not running on this node */
 	int nprocs;           /* how many processes matched (first one is used) */
 	struct flagset flags;
 	/* config layers, loaded on first use */
 	int cfg_loaded;
 	int config_mode;      /* kubelet: started with --config; others: a config file decides */
-	struct cfgfile *cfg;  /* the main config file, or NULL */
-	struct cfgfile *dropins; /* kubelet --config-dir *.conf, lexical order */
+	const struct cfgfile *cfg; /* the main config file, or NULL */
+	const struct cfgfile **dropins; /* kubelet --config-dir *.conf, lexical order */
 	size_t ndropins;
 	char *cfg_error;      /* a layer could not be read: settings resolve to ERROR */
-	struct setting *cache;
+	struct setting **cache; /* resolved settings (pointers stay valid) */
 	size_t ncache;
 };
 
@@ -75,6 +76,16 @@ struct snapshot {
 	size_t ncomps;
 	char *hostname;
 	struct strv notes;    /* scan-wide diagnostics for the report */
+	/* private caches */
+	struct cfgfile **cfgs; /* every config file read, by (view, path) */
+	size_t ncfgs;
+	struct snap_view *views; /* /proc/PID/root views opened */
+	size_t nviews;
+};
+
+struct snap_view {
+	pid_t pid;
+	struct froot *root;
 };
 
 /* Collects the processes and opens the root. Returns NULL with *err

@@ -1,0 +1,42 @@
+/* options.h - kube-auditd's command line (DESIGN 3.1).
+ *
+ * Ownership: opts_parse fills a struct opts whose strings point into argv or
+ * are owned by it (strv members); opts_free releases what it owns.
+ */
+#ifndef KA_OPTIONS_H
+#define KA_OPTIONS_H
+
+#include "eval.h"
+#include "report.h"
+
+struct opts {
+	int once;
+	enum report_format format;
+	const char *output;      /* NULL: stdout */
+	const char *root;        /* "/" */
+	const char *benchmark;   /* "cis-1.12" */
+	const char *profile_dir; /* KA_PROFILE_DIR */
+	struct eval_opts eval;   /* targets, --check, --skip */
+	const char *config;
+	const char *socket;
+	const char *state_dir;
+	const char *metrics_file;
+	long interval;
+	int no_syslog;
+	int verbose;
+	int color;               /* -1 auto, 0 never, 1 always */
+};
+
+enum opts_result { OPTS_RUN = 0, OPTS_EXIT_OK, OPTS_EXIT_USAGE };
+
+/* Parses argv. Prints --help / --version itself (OPTS_EXIT_OK) and usage
+ * errors naming the argument to stderr (OPTS_EXIT_USAGE). */
+enum opts_result opts_parse(struct opts *o, int argc, char **argv);
+void opts_free(struct opts *o);
+void opts_usage(FILE *out);
+
+/* The one-shot audit: load the profile, scan, write the report. Returns the
+ * exit status of DESIGN 3.1. */
+int run_once(const struct opts *o);
+
+#endif
