@@ -504,16 +504,21 @@ b_etcd_ca(struct ectx *x, const struct test *t)
 		certlist_free(&ce);
 		return TV_ERROR;
 	}
-	for (size_t i = 0; i < ce.sha256.n; i++)
-		if (strv_index(&ca2.sha256, ce.sha256.v[i]) >= 0) {
+	for (size_t i = 0; i < ce.n; i++)
+		if (certs_find(&ca2, &ce, i) >= 0) {
+			char *subj = certs_subject(&ce, i);
+			char *fp = certs_sha256(&ce, i);
+
 			ectx_actual(x, "certificate %s (sha256 %.16s...) is trusted by both etcd and the "
 				       "apiserver's client CA bundle",
-				    ce.subject.v[i], ce.sha256.v[i]);
+				    subj, fp);
+			free(subj);
+			free(fp);
 			tv = TV_FALSE;
 		}
 	if (tv == TV_TRUE)
-		ectx_actual(x, "etcd's %zu CA certificate%s and the apiserver's %zu share none",
-			    ce.sha256.n, ce.sha256.n == 1 ? "" : "s", ca2.sha256.n);
+		ectx_actual(x, "etcd's %zu CA certificate%s and the apiserver's %zu share none", ce.n,
+			    ce.n == 1 ? "" : "s", ca2.n);
 	certlist_free(&ce);
 	certlist_free(&ca2);
 	return tv;

@@ -3,9 +3,11 @@
 
 #include <dlfcn.h>
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +22,13 @@ static struct {
 	int tried;
 	void *h;
 	BIO *(*bio_new_mem_buf)(const void *, int);
-	X509 *(*pem_read_bio_x509)(BIO *, X509 **, pem_password_cb *, void *);
-	int (*x509_digest)(const X509 *, const EVP_MD *, unsigned char *, unsigned int *);
+	int (*pem_read_bio)(BIO *, char **, char **, unsigned char **, long *);
+	int (*evp_digest)(const void *, size_t, unsigned char *, unsigned int *, const EVP_MD *,
+			  ENGINE *);
 	const EVP_MD *(*evp_sha256)(void);
+	X509 *(*d2i_x509)(X509 **, const unsigned char **, long);
+	void (*crypto_free)(void *, const char *, int);
+	int (*init_crypto)(uint64_t, const void *);
 	X509_NAME *(*x509_get_subject_name)(const X509 *);
 	char *(*x509_name_oneline)(const X509_NAME *, char *, int);
 	void (*x509_free)(X509 *);
@@ -54,9 +60,12 @@ libcrypto_open(char **err)
 		}                                                                                  \
 	} while (0)
 	SYM(bio_new_mem_buf, "BIO_new_mem_buf");
-	SYM(pem_read_bio_x509, "PEM_read_bio_X509");
-	SYM(x509_digest, "X509_digest");
+	SYM(pem_read_bio, "PEM_read_bio");
+	SYM(evp_digest, "EVP_Digest");
 	SYM(evp_sha256, "EVP_sha256");
+	SYM(d2i_x509, "d2i_X509");
+	SYM(crypto_free, "CRYPTO_free");
+	SYM(init_crypto, "OPENSSL_init_crypto");
 	SYM(x509_get_subject_name, "X509_get_subject_name");
 	SYM(x509_name_oneline, "X509_NAME_oneline");
 	SYM(x509_free, "X509_free");
@@ -64,6 +73,9 @@ libcrypto_open(char **err)
 	SYM(err_get_error, "ERR_get_error");
 	SYM(err_clear_error, "ERR_clear_error");
 #undef SYM
+	/* openssl.cnf is irrelevant to hashing certificates, and loading it
+	 * (with its providers) costs more than the rest of the work */
+	lc.init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 check:
 	if (lc.h == NULL) {
 		*err = xasprintf("cannot load OpenSSL's libcrypto (%s)", KA_LIBCRYPTO_SONAME);
@@ -90,12 +102,22 @@ count_blocks(const char *buf, size_t len)
 	return n;
 }
 
+/* Only the certificate blocks of a bundle count; keys are never read. */
+static int
+is_cert_block(const char *name)
+{
+	return strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0 ||
+	       strcmp(name, "TRUSTED CERTIFICATE") == 0;
+}
+
 int
 certs_load(const char *buf, size_t len, struct certlist *out, char **err)
 {
 	BIO *bio;
-	X509 *x;
-	int n = 0, want;
+	int n = 0, want, rc = 0;
+	char *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long derlen = 0;
 
 	if (libcrypto_open(err) < 0)
 		return -1;
@@ -109,33 +131,93 @@ certs_load(const char *buf, size_t len, struct certlist *out, char **err)
 		*err = xasprintf("out of memory in libcrypto");
 		return -1;
 	}
-	while ((x = lc.pem_read_bio_x509(bio, NULL, NULL, NULL)) != NULL) {
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen = 0;
-		char hex[2 * EVP_MAX_MD_SIZE + 1], subj[512];
-
-		if (lc.x509_digest(x, lc.evp_sha256(), md, &mdlen) == 1) {
-			for (unsigned i = 0; i < mdlen; i++)
-				snprintf(hex + 2 * i, 3, "%02x", md[i]);
-			strv_push(&out->sha256, hex);
-			lc.x509_name_oneline(lc.x509_get_subject_name(x), subj, sizeof(subj));
-			strv_push_take(&out->subject, str_sanitize(subj));
+	/* Certificates are compared by their DER bytes. Hashing (provider
+	 * fetches) and decoding the whole X.509 structure (public key decoders)
+	 * cost far more, so they are left to certs_sha256 / certs_subject. */
+	while (lc.pem_read_bio(bio, &name, &header, &der, &derlen) == 1) {
+		if (is_cert_block(name)) {
+			out->der = xrealloc(out->der, (out->n + 1) * sizeof(*out->der));
+			out->derlen = xrealloc(out->derlen, (out->n + 1) * sizeof(*out->derlen));
+			out->der[out->n] = xmalloc((size_t)derlen);
+			memcpy(out->der[out->n], der, (size_t)derlen);
+			out->derlen[out->n] = derlen;
+			out->n++;
 			n++;
 		}
-		lc.x509_free(x);
+		lc.crypto_free(name, __FILE__, __LINE__);
+		lc.crypto_free(header, __FILE__, __LINE__);
+		lc.crypto_free(der, __FILE__, __LINE__);
+		name = header = NULL;
+		der = NULL;
+		if (rc < 0)
+			break;
 	}
 	lc.err_clear_error();
 	lc.bio_free(bio);
-	if (n < want) {
+	if (rc == 0 && n < want) {
 		*err = xasprintf("%d of %d certificate blocks could not be parsed", want - n, want);
-		return -1;
+		rc = -1;
 	}
-	return n;
+	return rc < 0 ? -1 : n;
 }
 
 void
 certlist_free(struct certlist *cl)
 {
-	strv_free(&cl->sha256);
-	strv_free(&cl->subject);
+	for (size_t i = 0; i < cl->n; i++)
+		free(cl->der[i]);
+	free(cl->der);
+	free(cl->derlen);
+	cl->der = NULL;
+	cl->derlen = NULL;
+	cl->n = 0;
+}
+
+char *
+certs_subject(const struct certlist *cl, size_t i)
+{
+	const unsigned char *p;
+	char subj[512], *err = NULL;
+	X509 *x;
+
+	if (i >= cl->n || libcrypto_open(&err) < 0) {
+		free(err);
+		return xstrdup("?");
+	}
+	p = cl->der[i];
+	x = lc.d2i_x509(NULL, &p, cl->derlen[i]);
+	if (x == NULL) {
+		lc.err_clear_error();
+		return xstrdup("(not a valid X.509 certificate)");
+	}
+	lc.x509_name_oneline(lc.x509_get_subject_name(x), subj, sizeof(subj));
+	lc.x509_free(x);
+	return str_sanitize(subj);
+}
+
+char *
+certs_sha256(const struct certlist *cl, size_t i)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char hex[2 * EVP_MAX_MD_SIZE + 1], *err = NULL;
+
+	if (i >= cl->n || libcrypto_open(&err) < 0 ||
+	    lc.evp_digest(cl->der[i], (size_t)cl->derlen[i], md, &mdlen, lc.evp_sha256(), NULL) != 1) {
+		free(err);
+		return xstrdup("?");
+	}
+	for (unsigned k = 0; k < mdlen; k++)
+		snprintf(hex + 2 * k, 3, "%02x", md[k]);
+	return xstrdup(hex);
+}
+
+int
+certs_find(const struct certlist *cl, const struct certlist *other, size_t i)
+{
+	for (size_t k = 0; k < cl->n; k++)
+		if (cl->derlen[k] == other->derlen[i] &&
+		    memcmp(cl->der[k], other->der[i], (size_t)cl->derlen[k]) == 0)
+			return (int)k;
+	return -1;
 }

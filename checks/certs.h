@@ -13,8 +13,9 @@
 #include "util.h"
 
 struct certlist {
-	struct strv sha256;  /* hex SHA-256 of each certificate's DER, in file order */
-	struct strv subject; /* one-line subject of each certificate (sanitized) */
+	size_t n;
+	unsigned char **der; /* each certificate's DER, in file order */
+	long *derlen;
 };
 
 /* Parses every PEM certificate in buf. Returns the number found (0 when the
@@ -22,5 +23,13 @@ struct certlist {
  * loaded or a certificate block is malformed. */
 int certs_load(const char *buf, size_t len, struct certlist *out, char **err);
 void certlist_free(struct certlist *cl);
+/* The one-line subject of certificate i (sanitized, caller frees), decoded
+ * on demand: decoding a whole certificate costs far more than hashing it. */
+char *certs_subject(const struct certlist *cl, size_t i);
+/* Hex SHA-256 of certificate i's DER (caller frees). */
+char *certs_sha256(const struct certlist *cl, size_t i);
+/* Index in cl of a certificate with exactly the DER of other's i-th, or -1:
+ * the same certificate, whatever the file or its name. */
+int certs_find(const struct certlist *cl, const struct certlist *other, size_t i);
 
 #endif

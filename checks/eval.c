@@ -660,6 +660,8 @@ eval_check(struct snapshot *s, const struct check *c, struct result *res)
 	}
 	if (c->test == NULL) {
 		ectx_reason(&x, "manual: %s", c->manual_reason ? c->manual_reason : "a person must judge");
+		if (c->evidence)
+			(void)eval_test(&x, c->evidence);
 		st = RS_WARN;
 		goto out;
 	}

@@ -12,9 +12,16 @@
  *   - "---x" and "--=x" (pflag's "bad flag syntax", the component would not
  *     start) are kept as positionals too.
  * PFLAG_GO_FLAG follows Go's flag.FlagSet.parseOne: one or two dashes, the
- * first non-flag argument ("-" included) ends parsing and it and everything
- * after it are positionals; "--" ends flags and is dropped; bad syntax ends
- * parsing like a non-flag.
+ * first non-flag argument ("-" and "" included) ends parsing and it and
+ * everything after it are positionals; "--" ends flags and is dropped; bad
+ * syntax ends parsing like a non-flag.
+ *
+ * In both dialects a value flag takes the next argument whatever it looks
+ * like, a known bool never does, and a value flag last on the line gets
+ * flag->error "flag needs an argument". Flags the type table does not know
+ * (the component would reject them) are guessed at: "--f=v" is v, "--f x"
+ * takes x when it does not start with '-', otherwise "--f" is "true"; they
+ * are VT_STRING with known = 0.
  *
  * Effective values: scalars take the last occurrence; slices and arrays
  * accumulate (value.raw is then the occurrence values joined with ','); maps
@@ -30,7 +37,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,7 +259,7 @@ flag_apply(struct parser *p, size_t fi, const char *written, const char *val)
 {
 	struct flag *f = &p->fs->flags[fi];
 	struct value tmp;
-	const char *why = NULL;
+	const char *why = NULL, *err = NULL;
 	struct strv parts = {0};
 
 	switch (f->type) {
@@ -275,16 +281,31 @@ flag_apply(struct parser *p, size_t fi, const char *written, const char *val)
 		strv_push(&f->value.list, val);
 		break;
 	case VT_MAP:
-		if (value_parse(&tmp, VT_MAP, val, &why) == 0)
-			why = NULL;
-		flag_merge_map(p, fi, &tmp);
-		value_free(&tmp);
+		/* piece by piece, so the valid pieces of a bad value still show */
+		for (const char *c = val;; c++) {
+			const char *comma = strchr(c, ',');
+			char *piece = comma ? xstrndup(c, (size_t)(comma - c)) : xstrdup(c);
+
+			if (value_parse(&tmp, VT_MAP, piece, &err) == 0) {
+				flag_merge_map(p, fi, &tmp);
+				value_free(&tmp);
+			} else if (why == NULL) {
+				why = err;
+			}
+			free(piece);
+			if (!comma)
+				break;
+			c = comma;
+		}
 		break;
 	default:
-		if (value_parse(&tmp, f->type, val, &why) == 0)
-			why = NULL;
 		value_free(&f->value);
-		f->value = tmp;
+		if (value_parse(&f->value, f->type, val, &err) < 0) {
+			/* keep the text that was refused, to show it */
+			why = err;
+			f->value.type = f->type;
+			f->value.raw = xstrdup(val);
+		}
 		break;
 	}
 	strv_free(&parts);
@@ -301,7 +322,7 @@ flag_occurrence(struct parser *p, size_t i, char *name, const char *eqval)
 	struct flag *f = &p->fs->flags[fi];
 	const char *s = arg_at(p, i);
 	const char *val;
-	char *text = NULL;
+	char *text = NULL, *written;
 	size_t last = i;
 
 	if (eqval) {
@@ -328,14 +349,10 @@ flag_occurrence(struct parser *p, size_t i, char *name, const char *eqval)
 		text = xasprintf("%s %s", s, val);
 	flag_add_occ(p, fi, i, text ? text : s, val);
 	free(text);
-	/* the written form in messages: "--name" or "-name", without the value */
-	{
-		const char *eq = eqval ? eqval - 1 : NULL;
-		char *written = eq ? xstrndup(s, (size_t)(eq - s)) : xstrdup(s);
-
-		flag_apply(p, fi, written, val);
-		free(written);
-	}
+	/* messages name the flag as written ("--name", "-name"), without "=v" */
+	written = eqval ? xstrndup(s, (size_t)(eqval - 1 - s)) : xstrdup(s);
+	flag_apply(p, fi, written, val);
+	free(written);
 	return last;
 }
 

@@ -54,8 +54,6 @@ struct procs_ctx {
 	int ptrace_all;  /* we may read any process's exe (root, CAP_SYS_PTRACE) */
 };
 
-static int procs_have_sys_ptrace(void);
-
 /* ---- small readers ---- */
 
 /* Reads the whole of dirfd/name into a new buffer (NUL-terminated one byte
@@ -216,6 +214,25 @@ procs_euid(int dirfd, uid_t *out)
 	*out = (uid_t)v;
 	rc = 0;
 out:
+	free(buf);
+	return rc;
+}
+
+/* Effective capability CAP_SYS_PTRACE, from /proc/self/status. */
+static int
+procs_have_sys_ptrace(void)
+{
+	char *buf = NULL, *s;
+	unsigned long long caps;
+	int rc = 0;
+
+	if (procs_slurp(AT_FDCWD, "/proc/self/status", 2048, &buf) < 0)
+		return 0;
+	s = strstr(buf, "\nCapEff:");
+	if (s) {
+		caps = strtoull(s + 8, NULL, 16);
+		rc = (caps >> CAP_SYS_PTRACE) & 1;
+	}
 	free(buf);
 	return rc;
 }
@@ -508,25 +525,6 @@ procs_getenv(const struct proc *p, const char *name)
 }
 
 /* ---- hidepid ---- */
-
-/* Effective capability CAP_SYS_PTRACE, from /proc/self/status. */
-static int
-procs_have_sys_ptrace(void)
-{
-	char *buf = NULL, *s;
-	unsigned long long caps;
-	int rc = 0;
-
-	if (procs_slurp(AT_FDCWD, "/proc/self/status", 2048, &buf) < 0)
-		return 0;
-	s = strstr(buf, "\nCapEff:");
-	if (s) {
-		caps = strtoull(s + 8, NULL, 16);
-		rc = (caps >> CAP_SYS_PTRACE) & 1;
-	}
-	free(buf);
-	return rc;
-}
 
 static int
 procs_in_group(gid_t gid)

@@ -181,9 +181,9 @@ cstr(struct lctx *c, const struct ynode *n, const char *s, char **out)
 
 	c->bytes += len + 1;
 	if (c->bytes > PROFILE_MAX_BYTES)
-		return lerr(c, n, "profile too large: more than %lu bytes of text "
+		return lerr(c, n, "profile too large: more than %lu MiB of text "
 				  "(every use of an alias counts)",
-			    PROFILE_MAX_BYTES);
+			    PROFILE_MAX_BYTES >> 20);
 	*out = xstrndup(s, len);
 	return 0;
 }
@@ -905,13 +905,13 @@ profile_comp_index(const struct profile *p, const char *name)
 
 /* ---- tests ---- */
 
-static const char *const op_names[OP__COUNT] = {
+static const char *const op_names[OP__COUNT + 1] = { /* NULL-terminated */
 	[OP_PRESENT] = "present", [OP_ABSENT] = "absent", [OP_NONEMPTY] = "nonempty",
 	[OP_EMPTY] = "empty",     [OP_EQ] = "eq",         [OP_NE] = "ne",
 	[OP_IN] = "in",           [OP_HAS] = "has",       [OP_LACKS] = "lacks",
 	[OP_SUBSET] = "subset",   [OP_GT] = "gt",         [OP_GE] = "ge",
 	[OP_LT] = "lt",           [OP_LE] = "le",         [OP_REGEX] = "regex",
-	[OP_LOOPBACK] = "loopback",
+	[OP_LOOPBACK] = "loopback", [OP__COUNT] = NULL,
 };
 
 const char *
@@ -1226,7 +1226,7 @@ setting_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v
 	}
 	problem = op_type_problem(t->op, type, keyed);
 	if (problem != NULL)
-		return lerr(c, v[TK_OP], "op %s %s; setting %s%s%s is a %s", op_names[t->op],
+		return lerr(c, v[TK_OP], "op %s %s; setting %s%s%s has type %s", op_names[t->op],
 			    problem, qs(c, t->setting), keyed ? " with key " : "",
 			    keyed ? qs(c, t->key) : "", vtype_name(type));
 
@@ -1240,8 +1240,9 @@ setting_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v
 		if (v[TK_VALUES])
 			return lerr(c, v[TK_VALUES], "op %s takes 'value', not 'values'",
 				    op_names[t->op]);
-		if (need(c, m, v[TK_VALUE], "value", "this op") < 0 ||
-		    get_str(c, v[TK_VALUE], "value", 0, &t->value) < 0)
+		if (v[TK_VALUE] == NULL)
+			return lerr(c, m, "op %s needs 'value'", op_names[t->op]);
+		if (get_str(c, v[TK_VALUE], "value", 0, &t->value) < 0)
 			return -1;
 		if (t->op == OP_REGEX)
 			return compile_regex(c, v[TK_VALUE], t);
@@ -1256,8 +1257,9 @@ setting_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v
 		if (v[TK_VALUE])
 			return lerr(c, v[TK_VALUE], "op %s takes 'values' (a list), not 'value'",
 				    op_names[t->op]);
-		if (need(c, m, v[TK_VALUES], "values", "this op") < 0 ||
-		    get_strv(c, v[TK_VALUES], "values", 1, &t->values) < 0)
+		if (v[TK_VALUES] == NULL)
+			return lerr(c, m, "op %s needs 'values' (a list)", op_names[t->op]);
+		if (get_strv(c, v[TK_VALUES], "values", 1, &t->values) < 0)
 			return -1;
 		for (size_t j = 0; !keyed && !is_list_type(type) && j < t->values.n; j++)
 			if (check_operand(c, v[TK_VALUES]->items[j], type, t->setting,
@@ -1933,7 +1935,8 @@ open_checked(struct lctx *c, int dirfd, const char *name, const char *shown, int
 					 what);
 		if (e == ENOTDIR)
 			return lerr_file(c, e, shown, "not a directory");
-		return lerr_file(c, e, shown, "cannot open: %s", strerror(e));
+		return lerr_file(c, e, shown, "cannot open %s: %s",
+				 want_dir ? "benchmark directory" : "profile file", strerror(e));
 	}
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
@@ -2296,8 +2299,16 @@ load_bench(struct lctx *c, const char *name, const struct pos *from, int depth,
 	}
 	c->stack[c->nstack++] = name;
 	dfd = open_checked(c, c->pdfd, name, dshown, 1);
-	if (dfd < 0)
+	if (dfd < 0) {
+		if (from != NULL && c->err != NULL) {
+			char *inner = c->err;
+
+			c->err = xasprintf("%s:%d:%d: base %s: %s", from->file, from->line, from->col,
+					   qs(c, name), inner);
+			free(inner);
+		}
 		goto pop;
+	}
 	{
 		struct strv names = {0};
 
@@ -2341,7 +2352,8 @@ load_bench(struct lctx *c, const char *name, const struct pos *from, int depth,
 		    overlay_apply(c, &lv, out) < 0)
 			goto pop;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), check_cmp);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), check_cmp);
 	if (lv.title != NULL) {
 		free(*title);
 		*title = lv.title;

@@ -238,7 +238,6 @@ snap_resolve_path(struct snapshot *s, const struct comp *c, const char *value, c
 {
 	char *cwd;
 
-	(void)s;
 	if (base_dir) {
 		*view = base_view;
 		*path = value[0] == '/' ? xstrdup(value) : xasprintf("%s/%s", base_dir, value);
@@ -254,7 +253,10 @@ snap_resolve_path(struct snapshot *s, const struct comp *c, const char *value, c
 		return -1;
 	}
 	/* The cwd's target is already in the auditor's view: read it through
-	 * the process's own root rather than prefixing --root to it. */
+	 * the process's own root rather than prefixing --root to it. When that
+	 * target lies inside --root (a node tree whose processes run here),
+	 * the path is the node's own and is read in the --root view, so links
+	 * in it resolve inside the node as everywhere else. */
 	cwd = proc_cwd(c->proc->pid);
 	if (cwd == NULL) {
 		*err = xasprintf("relative path \"%s\": cannot read the working directory of pid %d: %s",
@@ -262,6 +264,19 @@ snap_resolve_path(struct snapshot *s, const struct comp *c, const char *value, c
 		return -1;
 	}
 	*path = xasprintf("%s%s%s", cwd, str_has_suffix(cwd, "/") ? "" : "/", value);
+	if (!c->proc->other_mntns && s->root_real && strcmp(s->root_real, "/") != 0) {
+		size_t n = strlen(s->root_real);
+
+		if (strncmp(*path, s->root_real, n) == 0 && (*path)[n] == '/') {
+			char *inroot = xstrdup(*path + n);
+
+			free(*path);
+			*path = inroot;
+			*view = 0;
+			free(cwd);
+			return 0;
+		}
+	}
 	*view = c->proc->pid;
 	free(cwd);
 	return 0;

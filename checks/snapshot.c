@@ -87,6 +87,7 @@ snap_alloc(const struct profile *prof, const char *rootdir, char **err)
 		free(s);
 		return NULL;
 	}
+	s->root_real = realpath(rootdir ? rootdir : "/", NULL);
 	s->ncomps = prof->ncomps;
 	s->comps = xcalloc(s->ncomps, sizeof(*s->comps));
 	for (size_t i = 0; i < s->ncomps; i++)
@@ -197,6 +198,7 @@ snap_free(struct snapshot *s)
 	free(s->views);
 	proclist_free(&s->procs);
 	froot_close(s->root);
+	free(s->root_real);
 	free(s->hostname);
 	strv_free(&s->notes);
 	free(s);

@@ -70,6 +70,7 @@ struct setting {
 
 struct snapshot {
 	struct froot *root;
+	char *root_real;      /* the root's canonical absolute path */
 	const struct profile *prof;
 	struct proclist procs;
 	struct comp *comps;   /* one per profile component, same order */

@@ -14,9 +14,9 @@
  *             strings.TrimSpace key and value; later keys win
  *
  * value_parse and value_copy overwrite their destination without freeing
- * it: pass a zeroed or freed struct value. On a parse error the value is
- * still filled as far as it could be parsed (raw always), so it can be
- * shown and must still be released with value_free.
+ * it: pass a zeroed or freed struct value. When value_parse fails it leaves
+ * the value empty (zeroed, nothing to free), so callers need no cleanup on
+ * the error path; value_free on it is still harmless.
  */
 #include "config.h"
 
@@ -666,7 +666,7 @@ map_find(const struct value *v, const char *key)
 }
 
 static void
-map_set_noraw(struct value *v, const char *key, const char *val)
+map_set(struct value *v, const char *key, const char *val)
 {
 	int i = map_find(v, key);
 
@@ -679,17 +679,6 @@ map_set_noraw(struct value *v, const char *key, const char *val)
 	strv_push(&v->mapvals, val);
 }
 
-static char *
-map_join(const struct value *v)
-{
-	struct sbuf b = {0};
-
-	for (size_t i = 0; i < v->list.n; i++)
-		sbuf_addf(&b, "%s%s=%s", i ? "," : "", v->list.v[i],
-			  i < v->mapvals.n ? v->mapvals.v[i] : "");
-	return sbuf_steal(&b);
-}
-
 const char *
 value_map_get(const struct value *v, const char *key)
 {
@@ -700,18 +689,15 @@ value_map_get(const struct value *v, const char *key)
 	return v->mapvals.v[i];
 }
 
-/* Keeps raw in step ("k=v,k2=v2") so text comparisons see the merged map. */
+/* raw is left alone: callers that merge many keys rebuild it once. */
 void
 value_map_set(struct value *v, const char *key, const char *val)
 {
 	v->type = VT_MAP;
-	map_set_noraw(v, key, val ? val : "");
-	free(v->raw);
-	v->raw = map_join(v);
+	map_set(v, key, val ? val : "");
 }
 
-/* Pieces without '=' are the component's "malformed pair" error: the other
- * pieces are still kept so the evidence shows them. */
+/* A piece without '=' is the component's "malformed pair" error. */
 static int
 map_parse(struct value *v, const char *text)
 {
@@ -729,7 +715,7 @@ map_parse(struct value *v, const char *text)
 			char *k = trim_space(p, (size_t)(eq - p));
 			char *val = trim_space(eq + 1, n - (size_t)(eq - p) - 1);
 
-			map_set_noraw(v, k, val);
+			map_set(v, k, val);
 			free(k);
 			free(val);
 		}
@@ -790,6 +776,7 @@ value_parse(struct value *v, enum vtype t, const char *text, const char **err)
 		break;
 	}
 	if (e) {
+		value_free(v);
 		if (err)
 			*err = e;
 		errno = EINVAL;

@@ -280,12 +280,16 @@ START_TEST(test_maps)
 	flagset_free(&fs);
 
 	/* invalid entries: the component would refuse; valid entries still merge */
-	parse(&fs, PFLAG_GO_PFLAG, "x", "--feature-gates=A=true,oops", "--feature-gates=A=false", NULL);
+	parse(&fs, PFLAG_GO_PFLAG, "x", "--feature-gates=A=true,oops,B=true", "--feature-gates=A=false",
+	      NULL);
 	f = get(&fs, "feature-gates");
 	ck_assert_ptr_nonnull(f->error);
 	ck_assert_ptr_nonnull(strstr(f->error, "oops"));
+	ck_assert_ptr_nonnull(strstr(f->error, "key=value"));
 	ck_assert_str_eq(value_map_get(&f->value, "A"), "false");
-	ck_assert_uint_eq(f->value.list.n, 1);
+	ck_assert_str_eq(value_map_get(&f->value, "B"), "true");
+	ck_assert_uint_eq(f->value.list.n, 2);
+	ck_assert_str_eq(f->value.raw, "A=false,B=true");
 	flagset_free(&fs);
 }
 END_TEST

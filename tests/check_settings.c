@@ -425,6 +425,31 @@ START_TEST(test_relative_config_against_cwd)
 }
 END_TEST
 
+START_TEST(test_relative_config_inside_root)
+{
+	const char *argv[] = {"kubelet", "--config=config.yaml", NULL};
+	char *cwd = getcwd(NULL, 0), dir[4096];
+	struct snapshot *s;
+	const struct setting *st;
+
+	/* a process of the node tree under --root: its relative paths are the
+	 * node's own and are read in the --root view */
+	tu_write(root, "var/lib/kubelet/config.yaml",
+		 "readOnlyPort: 4242\nauthentication:\n  x509:\n    clientCAFile: pki/ca.crt\n", 0644);
+	snprintf(dir, sizeof(dir), "%s/var/lib/kubelet", root);
+	ck_assert_int_eq(chdir(dir), 0);
+	s = snap_with("kubelet", argv, NULL);
+	st = get(s, "kubelet", "read-only-port");
+	ck_assert_int_eq(st->val.i, 4242);
+	st = get(s, "kubelet", "client-ca-file");
+	ck_assert_str_eq(st->path, "/var/lib/kubelet/pki/ca.crt");
+	ck_assert_int_eq(st->view_pid, 0);
+	snap_free(s);
+	ck_assert_int_eq(chdir(cwd), 0);
+	free(cwd);
+}
+END_TEST
+
 START_TEST(test_scheduler_config_decides)
 {
 	const char *argv[] = {"kube-scheduler", "--config=/etc/kubernetes/sched.yaml",
@@ -512,6 +537,7 @@ settings_suite(void)
 	tcase_add_test(tc, test_kubelet_flag_over_config);
 	tcase_add_test(tc, test_kubelet_config_errors);
 	tcase_add_test(tc, test_relative_config_against_cwd);
+	tcase_add_test(tc, test_relative_config_inside_root);
 	tcase_add_test(tc, test_scheduler_config_decides);
 	tcase_add_test(tc, test_etcd_layers);
 	suite_add_tcase(s, tc);

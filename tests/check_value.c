@@ -263,7 +263,9 @@ START_TEST(test_parse_scalars)
 	ck_assert_int_eq(value_parse(&v, VT_BOOL, "yes", &err), -1);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_ptr_nonnull(strstr(err, "bool"));
-	ck_assert_str_eq(v.raw, "yes");
+	/* a failed parse leaves nothing to free */
+	ck_assert_ptr_null(v.raw);
+	ck_assert_int_eq(v.b, 0);
 	value_free(&v);
 
 	err = NULL;
@@ -390,14 +392,15 @@ START_TEST(test_parse_map)
 	ck_assert_str_eq(v.list.v[2], "C");
 	value_free(&v);
 
-	/* a piece without '=' is an error; the valid pieces are still shown */
+	/* a piece without '=' is an error, and the value is left empty */
 	err = NULL;
 	ck_assert_int_eq(value_parse(&v, VT_MAP, "A=true,oops,B=false", &err), -1);
 	ck_assert_ptr_nonnull(err);
 	ck_assert_ptr_nonnull(strstr(err, "key=value"));
-	ck_assert_uint_eq(v.list.n, 2);
-	ck_assert_str_eq(value_map_get(&v, "B"), "false");
-	value_free(&v);
+	ck_assert_uint_eq(v.list.n, 0);
+	ck_assert_uint_eq(v.mapvals.n, 0);
+	ck_assert_ptr_null(v.raw);
+	ck_assert_ptr_null(value_map_get(&v, "A"));
 
 	ck_assert_int_eq(value_parse(&v, VT_MAP, " ", &err), -1);
 	value_free(&v);
@@ -417,12 +420,16 @@ START_TEST(test_map_get_set)
 	value_map_set(&v, "RotateKubeletServerCertificate", "true");
 	value_map_set(&v, "B", "false");
 	ck_assert_int_eq(v.type, VT_MAP);
-	ck_assert_str_eq(v.raw, "RotateKubeletServerCertificate=true,B=false");
+	/* raw is the caller's to rebuild once after merging */
+	ck_assert_ptr_null(v.raw);
+	ck_assert_str_eq(v.list.v[0], "RotateKubeletServerCertificate");
+	ck_assert_str_eq(v.mapvals.v[1], "false");
 	value_map_set(&v, "RotateKubeletServerCertificate", "false");
 	ck_assert_uint_eq(v.list.n, 2);
 	ck_assert_uint_eq(v.mapvals.n, 2);
 	ck_assert_str_eq(value_map_get(&v, "RotateKubeletServerCertificate"), "false");
-	ck_assert_str_eq(v.raw, "RotateKubeletServerCertificate=false,B=false");
+	ck_assert_str_eq(v.mapvals.v[0], "false");
+	ck_assert_str_eq(v.list.v[1], "B");
 	value_map_set(&v, "C", NULL);
 	ck_assert_str_eq(value_map_get(&v, "C"), "");
 	ck_assert_ptr_null(value_map_get(&v, "rotatekubeletservercertificate"));
@@ -448,6 +455,7 @@ START_TEST(test_copy_free)
 	ck_assert_uint_eq(b.list.n, 2);
 	ck_assert_ptr_ne(b.list.v[0], a.list.v[0]);
 	value_map_set(&b, "A", "9");
+	ck_assert_str_eq(b.raw, "A=1,B=2");
 	ck_assert_str_eq(value_map_get(&a, "A"), "1");
 	ck_assert_str_eq(value_map_get(&b, "A"), "9");
 	value_free(&a);

@@ -106,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			value_parse(&v, (enum vtype)t, argv[i], &err);
 			value_copy(&c, &v);
-			sink += strlen(c.raw) + c.list.n;
+			sink += (c.raw ? strlen(c.raw) : 0) + c.list.n;
 			value_free(&v);
 			value_free(&c);
 		}

@@ -8,6 +8,8 @@
 # (encryption keys, tokens) appears in any output.
 #
 #   tests/it_scenarios.sh [LAYOUT...]     default: every layout
+# make check may run this with a POSIX sh: the rest needs bash
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -84,7 +86,8 @@ for layout in "${layouts[@]}"; do
 	# every expected check, compared by id
 	while IFS=$'\t' read -r id want why; do
 		case $id in '#'* | '') continue ;; esac
-		got=$(awk -F'\t' -v id="$id" '$1 == id { print; exit }' "$out.tsv")
+		# fields split on US, not TAB: read would merge empty TAB-separated fields
+		got=$(awk -F'\t' -v id="$id" '$1 == id { print; exit }' "$out.tsv" | tr '\t' '\037')
 		if [ -z "$got" ]; then
 			printf '  MISMATCH %s %s: expected %s (%s), missing from the report\n' \
 				"$layout" "$id" "$want" "$why"
@@ -92,7 +95,7 @@ for layout in "${layouts[@]}"; do
 			bad=1
 			continue
 		fi
-		IFS=$'\t' read -r _ state reason actual evidence <<<"$got"
+		IFS=$'\037' read -r _ state reason actual evidence <<<"$got"
 		if [ "$state" = "$want" ]; then
 			nmatch=$((nmatch + 1))
 			continue

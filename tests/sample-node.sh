@@ -11,7 +11,8 @@
 #   sample-node.sh layouts                list the layouts
 #
 # Layouts: kubeadm (default), hardened, misconfigured, worker-config,
-# worker-tricky. tests/expect/LAYOUT.tsv holds what each must yield.
+# worker-tricky, missing-files. tests/expect/LAYOUT.tsv holds what each must
+# yield.
 #
 # DIR/procs.d/NN-NAME.argv lists one process: its argv, one argument a line
 # (argv[0] first); NAME is the binary the stub is linked as (DIR/bin/NAME).
@@ -32,7 +33,7 @@ umask 022
 
 SN_SELF=$(readlink -f "${BASH_SOURCE[0]}")
 SN_HERE=$(dirname "$SN_SELF")
-SN_LAYOUTS="kubeadm hardened misconfigured worker-config worker-tricky"
+SN_LAYOUTS="kubeadm hardened misconfigured worker-config worker-tricky missing-files"
 SN_PKI_VERSION=pki-v2
 
 # Addresses are from the documentation ranges: nothing is ever sent to them.
@@ -174,6 +175,12 @@ put() {
 	IFS= read -r -d '' c || true
 	printf '%s' "$c" >"$f"
 	setmode "$1" "$2" "${3:-0:0}"
+}
+
+# unput PATH: removes a file written earlier
+unput() {
+	rm -f "$R$1"
+	unset "SN_MODE[$R$1]" "SN_OWNER[$R$1]"
 }
 
 # dir PATH MODE [OWNER]
@@ -1180,8 +1187,9 @@ EOF
 		--authorization-mode=Webhook \
 		--read-only-port=10255 \
 		--read-only-port 0 \
-		--feature-gates=RotateKubeletServerCertificate=false,SeccompDefault=true \
 		--feature-gates=RotateKubeletServerCertificate=true \
+		--feature-gates=RotateKubeletServerCertificate=false,SeccompDefault=true \
+		--feature-gates=SeccompDefault=false \
 		--rotate-certificates \
 		--seccomp-default=1 \
 		--make-iptables-util-chains=F \
@@ -1207,7 +1215,7 @@ authentication:
 authorization:
   mode: AlwaysAllow
 featureGates:
-  RotateKubeletServerCertificate: false
+  RotateKubeletServerCertificate: true
 podPidsLimit: 4096
 readOnlyPort: 10255
 rotateCertificates: false
@@ -1254,6 +1262,20 @@ EOF
 	kubeconfig system:kube-proxy kube-proxy | put /etc/kubernetes/proxy.conf 0600
 	ln -s /etc/kubernetes/proxy.conf "$R/var/lib/kube-proxy/kubeconfig.conf"
 	cni_flannel
+}
+
+# A kubeadm control plane after a botched restore: files the running
+# components name are gone (each check naming one must say ERROR, never PASS).
+layout_missing-files() {
+	layout_kubeadm
+	unput /etc/kubernetes/pki/ca.crt
+	unput /etc/kubernetes/pki/etcd/ca.crt
+	unput /etc/kubernetes/pki/sa.pub
+	unput /etc/kubernetes/pki/sa.key
+	unput /etc/kubernetes/pki/apiserver-kubelet-client.crt
+	unput /etc/kubernetes/scheduler.conf
+	# the controller manager runs, but not from a manifest of this kubelet
+	unput /etc/kubernetes/manifests/kube-controller-manager.yaml
 }
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+#!/bin/bash
+# bench/run.sh - measures kube-auditd; records nothing by itself: copy the
+# figures it prints into bench/RESULTS.md with the machine and the date.
+#
+#   1. whole-process time and peak RSS of `kube-auditd --once` on the sample
+#      control-plane node (kubeadm layout), median of RUNS runs;
+#   2. the same with 5,000 extra idle processes in the PID namespace, next to
+#      a bare sweep of /proc/*/cmdline over the same processes;
+#   3. instructions of one scan (valgrind --tool=callgrind), which do not
+#      depend on the machine's load, when valgrind is installed.
+# Needs root (the sample node sets owners and uses a private PID namespace).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${KA_BUILD:-$top}
+BIN=${KA_BIN:-$build/kube-auditd}
+STUB=${KA_STUB:-$build/tests/ka-stub}
+PROF=${KA_PROFILE_DIR:-$top/profiles}
+RUNS=${RUNS:-200}
+EXTRA=${EXTRA:-5000}
+
+T=$(mktemp -d /tmp/ka-bench-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+cc -O2 -o "$T/measure" "$top/bench/measure.c"
+export KA_STUB="$STUB" KA_BIN="$BIN" KA_PROFILE_DIR="$PROF"
+"$top/tests/sample-node.sh" build "$T/node" kubeadm >/dev/null
+
+echo "machine: $(uname -srm); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+echo "date:    $(date -u +%Y-%m-%d)"
+echo "binary:  $BIN ($(stat -c %s "$BIN") bytes); shared libraries: $(ldd "$BIN" | wc -l)"
+
+cat >"$T/inner.sh" <<INNER
+set -e
+echo "== kube-auditd --once, sample control-plane node, \$(ls /proc | grep -c '^[0-9]') processes"
+"$T/measure" $RUNS -- "$BIN" --once --format json --root "$T/node/root" --profile-dir "$PROF"
+echo "== profile load alone (--check 5.6.4: one cluster-scope check, nothing to read)"
+"$T/measure" $RUNS -- "$BIN" --once --format json --root "$T/node/root" --profile-dir "$PROF" --check 5.6.4
+echo "== bare sweep of /proc/*/cmdline"
+"$T/measure" --sweep $RUNS
+for i in \$(seq $EXTRA); do "$STUB" idle & done
+sleep 1
+echo "== with $EXTRA extra idle processes (\$(ls /proc | grep -c '^[0-9]') processes)"
+"$T/measure" $((RUNS / 4)) -- "$BIN" --once --format json --root "$T/node/root" --profile-dir "$PROF"
+echo "== bare sweep of /proc/*/cmdline"
+"$T/measure" --sweep $((RUNS / 4))
+if command -v valgrind >/dev/null; then
+	valgrind --tool=callgrind --callgrind-out-file="$T/cg.out" "$BIN" --once --format json \
+		--root "$T/node/root" --profile-dir "$PROF" >/dev/null 2>"$T/cg.err" || true
+	echo "== instructions of one scan with $EXTRA extra processes (callgrind): \$(sed -n 's/^summary: //p' "$T/cg.out")"
+fi
+INNER
+"$top/tests/sample-node.sh" run "$T/node" -- bash "$T/inner.sh"
