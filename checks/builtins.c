@@ -447,7 +447,7 @@ read_bundle(struct ectx *x, const struct setting *st, struct certlist *cl)
 	int rc;
 
 	if (fd < 0) {
-		ectx_reason(x, "%s: %s", st->path, strerror(errno));
+		ectx_reason(x, "%s: %s", st->path, files_strerror(errno));
 		return -1;
 	}
 	while ((n = read(fd, buf, sizeof(buf))) > 0 && b.len < (16u << 20))

@@ -153,6 +153,50 @@ list_of(const struct setting *st, const struct strv **out)
 	return -1;
 }
 
+/* DESIGN 3.2: a file named by a running component that is missing is an
+ * ERROR, never a PASS because the flag merely has a value. Every element of
+ * a path-valued setting (one path, or a list of them) must exist. */
+static enum tv
+named_files_exist(struct ectx *x, const char *comp, const struct setting *st)
+{
+	const struct compdef *cd;
+	const struct flagdef *fd;
+	struct comp *c = snap_comp(x->s, comp);
+	enum tv rc = TV_TRUE;
+
+	if (c == NULL || (cd = c->def) == NULL || (fd = compdef_flag(cd, st->name)) == NULL ||
+	    !fd->is_path || !st->has_value)
+		return TV_TRUE;
+	for (size_t i = 0; i < (st->val.list.n ? st->val.list.n : 1); i++) {
+		const char *v = st->val.list.n ? st->val.list.v[i] : st->val.raw;
+		char *path = NULL, *err = NULL;
+		pid_t view = 0;
+		struct ffacts f;
+
+		if (v == NULL || *v == '\0')
+			continue;
+		if (st->val.list.n == 0 && st->path) {
+			path = xstrdup(st->path);
+			view = st->view_pid;
+		} else if (snap_resolve_path(x->s, c, v, NULL, 0, &path, &view, &err) < 0) {
+			ectx_reason(x, "%s", err);
+			free(err);
+			rc = TV_ERROR;
+			continue;
+		}
+		snap_stat(x->s, view, path, &f);
+		if (!f.exists || f.err) {
+			evidence_add_file(x->res, &f, view);
+			ectx_reason(x, "%s (named by %s %s) %s", path, comp, st->name,
+				    !f.exists ? "does not exist" : files_strerror(f.err));
+			rc = TV_ERROR;
+		}
+		ffacts_free(&f);
+		free(path);
+	}
+	return rc;
+}
+
 static enum tv
 eval_setting(struct ectx *x, const struct test *t)
 {
@@ -189,12 +233,16 @@ eval_setting(struct ectx *x, const struct test *t)
 	switch (t->op) {
 	case OP_PRESENT:
 		holds = t->key ? set : st->explicit;
+		if (holds && !t->key && named_files_exist(x, comp, st) == TV_ERROR)
+			return TV_ERROR;
 		break;
 	case OP_ABSENT:
 		holds = t->key ? !set : !st->explicit;
 		break;
 	case OP_NONEMPTY:
 		holds = set && text[0] != '\0';
+		if (holds && !t->key && named_files_exist(x, comp, st) == TV_ERROR)
+			return TV_ERROR;
 		break;
 	case OP_EMPTY:
 		holds = !set || text[0] == '\0';
@@ -433,7 +481,7 @@ filesel_collect(struct ectx *x, const struct filesel *fsel, struct fset *fs)
 			if (errno == ENOENT && missing == MISSING_SKIP) {
 				ectx_reason(x, "%s is absent", base);
 			} else {
-				ectx_reason(x, "%s: %s", base, strerror(errno));
+				ectx_reason(x, "%s: %s", base, files_strerror(errno));
 				rc = TV_ERROR;
 			}
 		}
@@ -501,7 +549,7 @@ eval_files(struct ectx *x, const struct test *t)
 			continue;
 		}
 		if (f.err) {
-			ectx_reason(x, "%s: %s", fs.v[i].path, strerror(f.err));
+			ectx_reason(x, "%s: %s", fs.v[i].path, files_strerror(f.err));
 			evidence_add_file(x->res, &f, fs.v[i].view);
 			nerr++;
 			ffacts_free(&f);

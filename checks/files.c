@@ -1045,3 +1045,16 @@ files_mode_str(mode_t mode, char buf[8])
 	snprintf(buf, 8, "%04o", (unsigned)(mode & 07777));
 	return buf;
 }
+
+const char *
+files_strerror(int err)
+{
+	switch (err) {
+	case EXDEV:
+		return "a symbolic link leads outside the audited root (refused)";
+	case ELOOP:
+		return "too many levels of symbolic links (a loop?)";
+	default:
+		return strerror(err);
+	}
+}

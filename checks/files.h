@@ -94,6 +94,10 @@ int files_open_proc(pid_t pid, const char *path);
 int files_list(struct froot *r, const char *dir, const char *pattern, int recursive, int flags,
 	       struct strv *out);
 
+/* strerror(3), with the walker's own errors spelled out: EXDEV is "a
+ * symbolic link leads outside the audited root", ELOOP names the link limit. */
+const char *files_strerror(int err);
+
 /* Formats mode bits as "0644". Returns a pointer to a static buffer of buf. */
 const char *files_mode_str(mode_t mode, char buf[8]);
 

@@ -576,8 +576,8 @@ flagdef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn, const 
 	if (v[FK_PATH]) {
 		if (get_bool(c, v[FK_PATH], "path", &f->is_path) < 0)
 			return -1;
-		if (f->is_path && f->type != VT_STRING)
-			return lerr(c, v[FK_PATH], "path: true needs a flag of type string, not %s",
+		if (f->is_path && f->type != VT_STRING && f->type != VT_ARRAY && f->type != VT_SLICE)
+			return lerr(c, v[FK_PATH], "path: true needs a flag of type string, array or slice, not %s",
 				    vtype_name(f->type));
 	}
 	return 0;

@@ -327,7 +327,7 @@ load_dropins(struct snapshot *s, struct comp *c, const char *dirval)
 	}
 	r = snap_view(s, view);
 	if (r == NULL || files_list(r, dir, "*.conf", 0, FILES_LIST_REGULAR_ONLY, &files) < 0) {
-		c->cfg_error = xasprintf("%s (--config-dir): %s", dir, strerror(errno));
+		c->cfg_error = xasprintf("%s (--config-dir): %s", dir, files_strerror(errno));
 		free(dir);
 		strv_free(&files);
 		return;
@@ -703,8 +703,9 @@ resolve_path(struct snapshot *s, struct setting *st, struct comp *c, const struc
 	pid_t base_view = 0;
 	char *dir = NULL, *err = NULL;
 
-	if (!fd->is_path || st->status != SET_OK || !st->has_value || !st->val.raw ||
-	    !st->val.raw[0])
+	/* lists of paths are resolved element by element where they are used */
+	if (!fd->is_path || fd->type != VT_STRING || st->status != SET_OK || !st->has_value ||
+	    !st->val.raw || !st->val.raw[0])
 		return;
 	/* a path read from a config file is relative to that file */
 	for (size_t i = st->nev; i > 0; i--) {

@@ -289,11 +289,11 @@ snap_config(struct snapshot *s, pid_t view, const char *path)
 	r = snap_view(s, view);
 	fd = r ? files_open(r, path) : -1;
 	if (fd < 0) {
-		f->error = xasprintf("%s: %s", path, strerror(errno));
+		f->error = xasprintf("%s: %s", path, files_strerror(errno));
 	} else {
 		f->doc = yaml_parse_fd(fd, path, &err);
 		if (f->doc == NULL)
-			f->error = err ? err : xasprintf("%s: %s", path, strerror(errno));
+			f->error = err ? err : xasprintf("%s: %s", path, files_strerror(errno));
 		close(fd);
 	}
 	s->cfgs = xrealloc(s->cfgs, (s->ncfgs + 1) * sizeof(*s->cfgs));
@@ -341,7 +341,7 @@ evidence_add_file(struct result *res, const struct ffacts *f, pid_t view)
 	} else if (!f->exists) {
 		e->text = xstrdup("absent");
 	} else {
-		e->text = xstrdup(strerror(f->err));
+		e->text = xstrdup(files_strerror(f->err));
 	}
 	if (f->link)
 		e->link = str_sanitize(f->link);

@@ -11,6 +11,10 @@
 #   run 2, ETCD_* env:  the same etcd configured only by its environment with
 #                       ETCD_CLIENT_CERT_AUTH=false => 2.2 FAIL, evidence from
 #                       environ; 2.1 PASS from the environment too
+#   run 3, config file: --config-file decides alone (etcd ignores the other
+#                       flags and ETCD_*): the file says client-cert-auth
+#                       false while argv and environ say true => 2.2 FAIL,
+#                       evidence from the config file
 # make check may run this with a POSIX sh: the rest needs bash
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
@@ -251,6 +255,52 @@ expect env 2.6 PASS
 expect env 2.7 WARN
 expect env 1.1.11 PASS
 expect env 1.1.12 "$want_1_1_12"
+stop_etcd
+
+# --- run 3: a config file, which silences the flags and ETCD_* next to it
+cport=$(free_port)
+pport=$(free_port)
+mport=$(free_port)
+mkdata "$T/var/lib/etcd-cfg"
+cat >"$T/etc/etcd/etcd.yaml" <<EOF
+name: ka-it-cfg
+data-dir: $T/var/lib/etcd-cfg
+listen-client-urls: https://127.0.0.1:$cport
+advertise-client-urls: https://127.0.0.1:$cport
+listen-peer-urls: https://127.0.0.1:$pport
+initial-advertise-peer-urls: https://127.0.0.1:$pport
+initial-cluster: ka-it-cfg=https://127.0.0.1:$pport
+listen-metrics-urls: http://127.0.0.1:$mport
+client-transport-security:
+  cert-file: $E/server.crt
+  key-file: $E/server.key
+  client-cert-auth: false
+  trusted-ca-file: $E/ca.crt
+peer-transport-security:
+  cert-file: $E/peer.crt
+  key-file: $E/peer.key
+  client-cert-auth: true
+  trusted-ca-file: $E/ca.crt
+EOF
+chmod 0600 "$T/etc/etcd/etcd.yaml"
+ka_log "etcd with --config-file on 127.0.0.1:$cport (peer $pport)"
+env -i "${base_env[@]}" ETCD_CLIENT_CERT_AUTH=true \
+	etcd --config-file="$T/etc/etcd/etcd.yaml" --client-cert-auth=true \
+	>"$KA_TMP/etcd-cfg.log" 2>&1 &
+etcd_pid=$!
+wait_healthy "$cport" "$KA_TMP/etcd-cfg.log"
+audit cfg
+expect_component cfg "$etcd_pid"
+expect cfg 2.1 PASS
+expect cfg 2.2 FAIL
+expect_source cfg 2.2 config
+expect cfg 2.3 PASS
+expect cfg 2.4 SKIP
+expect cfg 2.5 SKIP
+expect cfg 2.6 PASS
+expect cfg 2.7 WARN
+expect cfg 1.1.11 PASS
+expect cfg 1.1.12 "$want_1_1_12"
 stop_etcd
 
 echo "$npass passed, $nfail failed"
