@@ -36,6 +36,7 @@
 #define PROFILE_MAX_TEST_DEPTH 32
 #define PROFILE_MAX_BASE_DEPTH 8
 #define PROFILE_MAX_FILES 1000        /* *.yaml files in one benchmark directory */
+#define PROFILE_MAX_COMPS 64
 #define PROFILE_MAX_NODES 2000000UL   /* YAML nodes read, every alias use counted */
 #define PROFILE_MAX_TESTS 100000UL    /* test nodes built */
 #define PROFILE_MAX_BYTES (64UL << 20) /* bytes of text copied out of the YAML */
@@ -298,9 +299,11 @@ get_strv(struct lctx *c, const struct ynode *n, const char *what, int nonempty,
 	if (budget_nodes(c, n, n->nitems + 1) < 0)
 		return -1;
 	for (size_t i = 0; i < n->nitems; i++) {
+		char item[64];
 		char *s;
 
-		if (get_str(c, n->items[i], "an item of this list", 1, &s) < 0)
+		snprintf(item, sizeof(item), "an item of %s", what);
+		if (get_str(c, n->items[i], item, 1, &s) < 0)
 			return -1;
 		strv_push_take(out, s);
 	}
@@ -362,22 +365,38 @@ static const char *const derived_kinds[] = {"admission-plugins", "authorization-
 					    "apiserver-anonymous", NULL};
 static const char *const reserved_comps[] = {"(files)", "cluster", NULL};
 
+/* Flags and derived settings are kept sorted by name: a component may have
+ * hundreds, and every setting a test names is looked up. */
+static int
+flagdef_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct flagdef *)a)->name, ((const struct flagdef *)b)->name);
+}
+
+static int
+deriveddef_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct deriveddef *)a)->name, ((const struct deriveddef *)b)->name);
+}
+
 const struct flagdef *
 compdef_flag(const struct compdef *c, const char *name)
 {
-	for (size_t i = 0; c != NULL && i < c->nflags; i++)
-		if (strcmp(c->flags[i].name, name) == 0)
-			return &c->flags[i];
-	return NULL;
+	struct flagdef key = {.name = (char *)name};
+
+	if (c == NULL || name == NULL || c->nflags == 0)
+		return NULL;
+	return bsearch(&key, c->flags, c->nflags, sizeof(*c->flags), flagdef_cmp);
 }
 
 const struct deriveddef *
 compdef_derived(const struct compdef *c, const char *name)
 {
-	for (size_t i = 0; c != NULL && i < c->nderived; i++)
-		if (strcmp(c->derived[i].name, name) == 0)
-			return &c->derived[i];
-	return NULL;
+	struct deriveddef key = {.name = (char *)name};
+
+	if (c == NULL || name == NULL || c->nderived == 0)
+		return NULL;
+	return bsearch(&key, c->derived, c->nderived, sizeof(*c->derived), deriveddef_cmp);
 }
 
 static void
@@ -583,19 +602,19 @@ flagdef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn, const 
 	return 0;
 }
 
-/* Defaults may name other flags, so they are checked once all are known. */
+/* Defaults may name other flags, so they are checked once all are known
+ * (and sorted), in file order for the messages. */
 static int
 flagdefs_check(struct lctx *c, struct compdef *cd, const struct ynode *flags)
 {
-	for (size_t i = 0; i < cd->nflags; i++) {
-		const struct ynode *m = flags->items[2 * i + 1];
-		const struct ynode *d = ynode_map_get(m, "default");
-		const struct ynode *dc = ynode_map_get(m, "default_config");
+	for (size_t i = 0; i + 1 < flags->nitems; i += 2) {
+		const struct ynode *m = flags->items[i + 1];
+		const struct flagdef *f = compdef_flag(cd, flags->items[i]->scalar);
 
-		if (cd->flags[i].def && check_default(c, d, cd, &cd->flags[i], cd->flags[i].def) < 0)
+		if (f->def && check_default(c, ynode_map_get(m, "default"), cd, f, f->def) < 0)
 			return -1;
-		if (cd->flags[i].def_config &&
-		    check_default(c, dc, cd, &cd->flags[i], cd->flags[i].def_config) < 0)
+		if (f->def_config &&
+		    check_default(c, ynode_map_get(m, "default_config"), cd, f, f->def_config) < 0)
 			return -1;
 	}
 	return 0;
@@ -620,7 +639,10 @@ flagdefs_parse(struct lctx *c, struct compdef *cd, const struct ynode *flags)
 			goto out;
 		nv[i / 2] = (struct named){f->name, flags->items[i], i};
 	}
-	if (dup_names(c, nv, cd->nflags, "flag") < 0 || flagdefs_check(c, cd, flags) < 0)
+	if (dup_names(c, nv, cd->nflags, "flag") < 0)
+		goto out;
+	qsort(cd->flags, cd->nflags, sizeof(*cd->flags), flagdef_cmp);
+	if (flagdefs_check(c, cd, flags) < 0)
 		goto out;
 	r = 0;
 out:
@@ -734,6 +756,8 @@ derived_parse(struct lctx *c, struct compdef *cd, const struct ynode *m)
 		nv[i / 2] = (struct named){d->name, m->items[i], i};
 	}
 	r = dup_names(c, nv, cd->nderived, "derived setting");
+	if (r == 0)
+		qsort(cd->derived, cd->nderived, sizeof(*cd->derived), deriveddef_cmp);
 out:
 	free(nv);
 	return r;
@@ -875,6 +899,8 @@ comps_parse(struct lctx *c, const struct ydoc *doc)
 		return lerr(c, seq, "components must be a sequence");
 	if (seq->nitems == 0)
 		return lerr(c, seq, "components must not be empty");
+	if (seq->nitems > PROFILE_MAX_COMPS)
+		return lerr(c, seq, "more than %d components", PROFILE_MAX_COMPS);
 	if (budget_nodes(c, seq, seq->nitems) < 0)
 		return -1;
 	p->comps = xcalloc(seq->nitems, sizeof(*p->comps));
@@ -1075,6 +1101,9 @@ regex_cost_ok(const char *re)
 		unsigned long m = 0, n;
 
 		if (*p == '\\' && p[1] != '\0') {
+			/* back-references make matching exponential */
+			if (isdigit((unsigned char)p[1]))
+				return 0;
 			p++;
 			continue;
 		}
@@ -1110,8 +1139,8 @@ compile_regex(struct lctx *c, const struct ynode *n, struct test *t)
 	if (strlen(t->value) > REGEX_MAX_LEN)
 		return lerr(c, n, "regular expression longer than %d bytes", REGEX_MAX_LEN);
 	if (!regex_cost_ok(t->value))
-		return lerr(c, n, "regular expression '%s' is too complex (interval bounds above "
-				  "%d or multiplying beyond %lu)",
+		return lerr(c, n, "regular expression '%s' is too complex (a back-reference, or "
+				  "interval bounds above %d or multiplying beyond %lu)",
 			    qs(c, t->value), REGEX_MAX_REPEAT, REGEX_MAX_COST);
 	r = regcomp(&t->re, t->value, REG_EXTENDED | REG_NOSUB);
 	if (r != 0) {
@@ -1380,7 +1409,7 @@ filesel_parse(struct lctx *c, const struct ynode *m, const struct check *chk, st
 	if (v[FS_RECURSIVE]) {
 		if (get_bool(c, v[FS_RECURSIVE], "recursive", &f->recursive) < 0)
 			return -1;
-		if (!f->glob && !v[FS_TREE])
+		if (!f->glob && !f->dir_all)
 			return lerr(c, v[FS_RECURSIVE], "recursive: only with glob or tree");
 	}
 	if (f->dir_all)
@@ -1911,6 +1940,30 @@ clist_add(struct clist *l)
 
 /* ---- files and directories ---- */
 
+/* Refuses an open file or directory unless it is of the expected type, not
+ * group- or world-writable, and owned by root or the caller. */
+static int
+fd_trusted(struct lctx *c, int fd, const char *shown, int want_dir)
+{
+	const char *what = want_dir ? "directory" : "file";
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return lerr_file(c, errno, shown, "cannot stat: %s", strerror(errno));
+	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+		return lerr_file(c, EINVAL, shown, "refusing a profile %s that is not a %s", what,
+				 want_dir ? "directory" : "regular file");
+	if ((st.st_mode & 022) != 0)
+		return lerr_file(c, EPERM, shown, "refusing a profile %s that is group- or "
+						  "world-writable (mode %04o)",
+				 what, (unsigned)(st.st_mode & 07777));
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return lerr_file(c, EPERM, shown, "refusing a profile %s owned by uid %u "
+						  "(neither root nor the caller)",
+				 what, (unsigned)st.st_uid);
+	return 0;
+}
+
 /* Opens name under dirfd without following a final symlink, and refuses it
  * unless it is of the expected type, not group- or world-writable, and owned
  * by root or the caller. */
@@ -1938,28 +1991,9 @@ open_checked(struct lctx *c, int dirfd, const char *name, const char *shown, int
 		return lerr_file(c, e, shown, "cannot open %s: %s",
 				 want_dir ? "benchmark directory" : "profile file", strerror(e));
 	}
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-
+	if (fd_trusted(c, fd, shown, want_dir) < 0) {
 		close(fd);
-		return lerr_file(c, e, shown, "cannot stat: %s", strerror(e));
-	}
-	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
-		close(fd);
-		return lerr_file(c, EINVAL, shown, "refusing a profile %s that is not a %s",
-				 what, want_dir ? "directory" : "regular file");
-	}
-	if ((st.st_mode & 022) != 0) {
-		close(fd);
-		return lerr_file(c, EPERM, shown, "refusing a profile %s that is group- or "
-						  "world-writable (mode %04o)",
-				 what, (unsigned)(st.st_mode & 07777));
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		close(fd);
-		return lerr_file(c, EPERM, shown, "refusing a profile %s owned by uid %u "
-						  "(neither root nor the caller)",
-				 what, (unsigned)st.st_uid);
+		return -1;
 	}
 	return fd;
 }
@@ -2003,9 +2037,9 @@ list_yaml(struct lctx *c, int fd, const char *shown, struct strv *out)
 {
 	DIR *d;
 	struct dirent *de;
-	int dfd = dup(fd);
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 
-	if (dfd < 0 || fcntl(dfd, F_SETFD, FD_CLOEXEC) < 0 || (d = fdopendir(dfd)) == NULL) {
+	if (dfd < 0 || (d = fdopendir(dfd)) == NULL) {
 		int e = errno;
 
 		if (dfd >= 0)
@@ -2425,14 +2459,17 @@ profile_load(const char *profile_dir, const char *benchmark, char **err)
 	struct lctx c = {.pdfd = -1};
 	struct profile *p = xcalloc(1, sizeof(*p));
 	struct clist checks = {0};
+	char *unused = NULL;
 	int e = 0;
 
+	if (err == NULL)
+		err = &unused;
 	*err = NULL;
 	c.p = p;
 	c.pdir_shown = str_sanitize(profile_dir);
 	p->dir = xstrdup(profile_dir);
 	p->benchmark = xstrdup(benchmark);
-	if (!valid_bench_name(benchmark)) {
+	if (benchmark == NULL || !valid_bench_name(benchmark)) {
 		lerr_file(&c, EINVAL, c.pdir_shown, "invalid benchmark name '%s'",
 			  qs(&c, benchmark));
 		goto fail;
@@ -2445,13 +2482,8 @@ profile_load(const char *profile_dir, const char *benchmark, char **err)
 			  strerror(errno));
 		goto fail;
 	}
-	{
-		int fd = open_checked(&c, c.pdfd, ".", c.pdir_shown, 1);
-
-		if (fd < 0)
-			goto fail;
-		close(fd);
-	}
+	if (fd_trusted(&c, c.pdfd, c.pdir_shown, 1) < 0)
+		goto fail;
 	if (load_components(&c) < 0)
 		goto fail;
 	if (load_bench(&c, benchmark, NULL, 0, &checks, &p->title) < 0)
@@ -2481,6 +2513,7 @@ done:
 		free(c.shown[i]);
 	free(c.pdir_shown);
 	free(c.err);
+	free(unused);
 	if (p == NULL)
 		errno = e;
 	return p;

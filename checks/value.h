@@ -45,7 +45,7 @@ int value_parse(struct value *v, enum vtype t, const char *text, const char **er
 /* Parsing primitives, exactly as Go does them. Each returns 0 or -1. */
 int go_parse_bool(const char *s, int *out);          /* 1 t T TRUE true True 0 f F FALSE false False */
 int go_parse_duration(const char *s, long long *ns); /* time.ParseDuration */
-int go_parse_int(const char *s, long long *out);     /* base 10, optional sign */
+int go_parse_int(const char *s, long long *out);     /* strconv.ParseInt base 0: 10, 0x10, 0o17, 017, 0b1, 1_000 */
 /* Splits a pflag StringSlice value as encoding/csv does (quotes allowed). */
 int go_split_csv(const char *s, struct strv *out);
 

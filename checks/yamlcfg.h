@@ -3,7 +3,7 @@
  *
  * Only the first document of a stream is kept. Aliases are resolved to the
  * anchored node (no copying, so "billion laughs" inputs cost nothing);
- * merge keys ("<<") are not expanded. Limits: input size (yaml_parse_file),
+ * merge keys ("<<") are not expanded. Limits: input size (yaml_parse_fd),
  * nesting depth 64, 1,000,000 nodes.
  *
  * Ownership: yaml_parse_* return a struct ydoc the caller frees with

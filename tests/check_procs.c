@@ -56,7 +56,6 @@ static pid_t kids[MAXKIDS];
 static int nkids;
 
 #define TP_UNSHARE_MNT 1 /* start the child in a new mount namespace */
-#define TP_NO_WAIT 2     /* do not wait for the pid file */
 
 /* ---- helpers ---- */
 
@@ -149,7 +148,7 @@ tp_start(const char *file, char *const argv[], const char *const extra[], int fl
 	if (pid == 0) {
 		struct rlimit rl;
 
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(126);
 		/* The kernel sizes the argument area from the stack limit at
@@ -167,8 +166,6 @@ tp_start(const char *file, char *const argv[], const char *const extra[], int fl
 		_exit(127);
 	}
 	kids[nkids++] = pid;
-	if (flags & TP_NO_WAIT)
-		return pid;
 	for (int ms = 0; access(pidfile, F_OK) < 0; ms++) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			kids[nkids - 1] = 0;
@@ -644,7 +641,9 @@ spawner_on_term(int sig)
 }
 
 /* Starts kube-apiserver stubs and plain children that die at once, until
- * SIGTERM. Runs as a child of the test. */
+ * SIGTERM. Runs as a child of the test. The short-lived ones get SIGKILL:
+ * between fork and exec they still carry our SIGTERM handler, which would
+ * swallow a SIGTERM and let the stub live on. */
 static void
 spawner_run(pid_t parent)
 {
@@ -672,10 +671,9 @@ spawner_run(pid_t parent)
 		}
 		if (c < 0)
 			continue;
-		if (i % 3 == 1)
-			for (volatile int spin = 0; spin < 20000; spin++)
-				;
-		kill(c, SIGTERM);
+		if (i % 3 == 1) /* let some live long enough to be listed */
+			tp_sleep_ms((long)(i / 3 % 4));
+		kill(c, SIGKILL);
 		/* our own SIGTERM interrupts the wait: still reap c */
 		while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
 			;

@@ -363,6 +363,22 @@ START_TEST(test_components)
 	ck_assert_int_eq(compdef_flag(api, "audit-log-path")->is_path, 0);
 	ck_assert_ptr_null(compdef_flag(api, "audit-log-path")->def);
 	ck_assert_ptr_null(compdef_flag(api, "admission-plugins"));
+	ck_assert_ptr_null(compdef_flag(api, ""));
+	ck_assert_ptr_null(compdef_flag(NULL, "profiling"));
+	{
+		static const char *const names[] = {
+			"profiling", "anonymous-auth", "authentication-config", "authorization-mode",
+			"authorization-config", "enable-admission-plugins", "disable-admission-plugins",
+			"admission-control", "audit-log-maxage", "request-timeout", "tls-cipher-suites",
+			"service-account-key-file", "feature-gates", "bind-address", "audit-log-path",
+			"ratio", "client-ca-file"};
+
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			f = compdef_flag(api, names[i]);
+			ck_assert_msg(f != NULL, "flag %s not found", names[i]);
+			ck_assert_str_eq(f->name, names[i]);
+		}
+	}
 
 	ck_assert_int_eq(api->nderived, 3);
 	d = compdef_derived(api, "admission-plugins");
@@ -645,6 +661,7 @@ static const struct line_case test_errors[] = {
 	{"    test: {setting: bind-address, op: regex, value: \"(a{200}){200}\"}", "\"(a",
 	 "too complex"},
 	{"    test: {setting: bind-address, op: regex, value: \"a{1000}\"}", "\"a{", "too complex"},
+	{"    test: {setting: bind-address, op: regex, value: \"(a*)*\\\\1\"}", "\"(a", "back-reference"},
 	{"    test: {setting: nosuch, op: present}", "nosuch",
 	 "unknown setting 'nosuch' of component kube-apiserver"},
 	{"    test: {setting: anonymous-auth, component: kube-nope, op: present}", "kube-nope",
@@ -679,6 +696,8 @@ static const struct line_case test_errors[] = {
 	{"    test: {file: {path: /a, glob: \"x/*.key\"}, mode_max: \"0600\"}", "\"x/",
 	 "no '/'"},
 	{"    test: {file: {path: /a, recursive: true}, mode_max: \"0600\"}", "true",
+	 "recursive: only with glob or tree"},
+	{"    test: {file: {path: /a, tree: false, recursive: true}, mode_max: \"0600\"}", "true",
 	 "recursive: only with glob or tree"},
 	{"    test: {file: {path: /a, glob: \"*\", tree: true}, mode_max: \"0600\"}", "true",
 	 "tree: not with glob"},
@@ -998,6 +1017,10 @@ static const struct file_case comp_errors[] = {
 	 "a component needs 'target'"},
 	{"components: []\n", 1, "[]", "components must not be empty"},
 	{"components: {}\n", 1, "{}", "components must be a sequence"},
+	{"components: [a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, "
+	 "a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, "
+	 "a, a, a, a, a, a, a]\n",
+	 1, "[", "more than 64 components"},
 	{"comps: []\n", 1, "comps", "unknown key 'comps' in components.yaml (allowed: components)"},
 	{"", 0, NULL, "empty file"},
 };

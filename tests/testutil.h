@@ -77,9 +77,11 @@ static inline int
 tu_rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
-	(void)flag;
 	(void)ftw;
-	chmod(path, 0700);
+	/* chmod follows links: a test's link to "/" or "/tmp" must never
+	 * change the mode of the host's directories */
+	if (flag == FTW_D || flag == FTW_DP || flag == FTW_DNR)
+		chmod(path, 0700);
 	return remove(path);
 }
 
