@@ -493,6 +493,8 @@ b_etcd_ca(struct ectx *x, const struct test *t)
 	if ((n = read_bundle(x, ca, &ce)) < 0)
 		return TV_ERROR;
 	if (api->status != SET_OK || !api->has_value || api->path == NULL) {
+		ectx_reason(x, "no kube-apiserver --client-ca-file on this node to compare etcd's CA "
+			       "with");
 		ectx_actual(x, "etcd trusts %d CA certificate%s; no kube-apiserver --client-ca-file on "
 			       "this node to compare with",
 			    n, n == 1 ? "" : "s");

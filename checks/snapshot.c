@@ -313,12 +313,32 @@ evidence_copy(struct evidence *dst, const struct evidence *src)
 	dst->view = src->view ? xstrdup(src->view) : NULL;
 }
 
+static int
+streq_null(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int
+evidence_same(const struct evidence *a, const struct evidence *b)
+{
+	return a->source == b->source && a->pid == b->pid && a->index == b->index &&
+	       a->line == b->line && streq_null(a->text, b->text) && streq_null(a->file, b->file);
+}
+
 void
 snap_add_setting_evidence(struct result *res, const struct setting *st)
 {
+	/* a check that tests one setting twice (all: [...]) cites it once */
 	for (size_t i = 0; i < st->nev; i++) {
-		struct evidence *e = result_add_evidence(res);
+		struct evidence *e;
+		int dup = 0;
 
+		for (size_t j = 0; j < res->nev && !dup; j++)
+			dup = evidence_same(&res->ev[j], &st->ev[i]);
+		if (dup)
+			continue;
+		e = result_add_evidence(res);
 		evidence_copy(e, &st->ev[i]);
 	}
 }

@@ -481,6 +481,85 @@ START_TEST(test_builtin_etcd_single_member)
 }
 END_TEST
 
+/* Makes a self-signed CA certificate with the openssl CLI (tests may exec). */
+static void
+make_ca(const char *dir, const char *name, const char *cn)
+{
+	char cmd[8192];
+
+	snprintf(cmd, sizeof(cmd),
+		 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+		 "-subj /CN=%s -keyout %s/%s.key -out %s/%s.crt >/dev/null 2>&1",
+		 cn, dir, name, dir, name);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_builtin_etcd_ca_unique)
+{
+	char pki[4096], cmd[16384];
+	const char *argv[] = {"etcd", "--trusted-ca-file=/pki/etcd-ca.crt", NULL};
+	struct proc *p = calloc(2, sizeof(*p));
+	const char *apiv[] = {"kube-apiserver", "--client-ca-file=/pki/bundle.crt", NULL};
+	char *err = NULL;
+	struct result res;
+
+	snprintf(pki, sizeof(pki), "%s/pki", root);
+	tu_mkdirs(root, "pki");
+	make_ca(pki, "etcd-ca", "etcd-ca");
+	make_ca(pki, "kube-ca", "kubernetes");
+	load(CHECK("2.7", "false", "etcd", "{builtin: etcd-ca-unique}"));
+	/* the apiserver's bundle holds its own CA only: unique */
+	snprintf(cmd, sizeof(cmd), "cat %s/kube-ca.crt > %s/bundle.crt", pki, pki);
+	ck_assert_int_eq(system(cmd), 0);
+	for (int k = 0; k < 2; k++) {
+		const char *const *av = k ? apiv : argv;
+
+		p[k].pid = getpid();
+		p[k].comp = profile_comp_index(prof, k ? "kube-apiserver" : "etcd");
+		for (int i = 0; av[i]; i++)
+			strv_push(&p[k].argv, av[i]);
+	}
+	snap = snap_new_fake(prof, root, p, 2, &err);
+	ck_assert_ptr_nonnull(snap);
+	ck_assert_int_eq(state_of("2.7", NULL), RS_PASS);
+	snap_free(snap);
+	/* the same CA, copied into the bundle under another name: not unique */
+	snprintf(cmd, sizeof(cmd), "cat %s/kube-ca.crt %s/etcd-ca.crt > %s/bundle.crt", pki, pki, pki);
+	ck_assert_int_eq(system(cmd), 0);
+	p = calloc(2, sizeof(*p));
+	for (int k = 0; k < 2; k++) {
+		const char *const *av = k ? apiv : argv;
+
+		p[k].pid = getpid();
+		p[k].comp = profile_comp_index(prof, k ? "kube-apiserver" : "etcd");
+		for (int i = 0; av[i]; i++)
+			strv_push(&p[k].argv, av[i]);
+	}
+	snap = snap_new_fake(prof, root, p, 2, &err);
+	ck_assert_int_eq(state_of("2.7", &res), RS_WARN);
+	ck_assert_msg(strstr(res.actual, "/CN=etcd-ca") != NULL, "actual: %s", res.actual);
+	ck_assert_ptr_nonnull(strstr(res.actual, "sha256"));
+	result_release(&res);
+	snap_free(snap);
+	/* a bundle with a broken certificate block is an ERROR, not a PASS */
+	snprintf(cmd, sizeof(cmd),
+		 "printf -- '-----BEGIN CERTIFICATE-----\\nnot base64!\\n-----END CERTIFICATE-----\\n' "
+		 ">> %s/bundle.crt", pki);
+	ck_assert_int_eq(system(cmd), 0);
+	p = calloc(2, sizeof(*p));
+	for (int k = 0; k < 2; k++) {
+		const char *const *av = k ? apiv : argv;
+
+		p[k].pid = getpid();
+		p[k].comp = profile_comp_index(prof, k ? "kube-apiserver" : "etcd");
+		for (int i = 0; av[i]; i++)
+			strv_push(&p[k].argv, av[i]);
+	}
+	snap = snap_new_fake(prof, root, p, 2, &err);
+	ck_assert_int_eq(state_of("2.7", NULL), RS_ERROR);
+}
+END_TEST
+
 START_TEST(test_eval_profile_selection)
 {
 	const char *argv[] = {"kube-apiserver", "--profiling=false", NULL};
@@ -523,6 +602,7 @@ eval_suite(void)
 	tcase_add_test(tc, test_builtin_encryption);
 	tcase_add_test(tc, test_builtin_audit_policy);
 	tcase_add_test(tc, test_builtin_etcd_single_member);
+	tcase_add_test(tc, test_builtin_etcd_ca_unique);
 	tcase_add_test(tc, test_eval_profile_selection);
 	suite_add_tcase(s, tc);
 	return s;
