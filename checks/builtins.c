@@ -490,8 +490,10 @@ b_etcd_ca(struct ectx *x, const struct test *t)
 		ectx_actual(x, "etcd has no trusted CA file");
 		return TV_FALSE;
 	}
-	if ((n = read_bundle(x, ca, &ce)) < 0)
+	if ((n = read_bundle(x, ca, &ce)) < 0) {
+		certlist_free(&ce);
 		return TV_ERROR;
+	}
 	if (api->status != SET_OK || !api->has_value || api->path == NULL) {
 		ectx_reason(x, "no kube-apiserver --client-ca-file on this node to compare etcd's CA "
 			       "with");
@@ -504,6 +506,7 @@ b_etcd_ca(struct ectx *x, const struct test *t)
 	snap_add_setting_evidence(x->res, api);
 	if (read_bundle(x, api, &ca2) < 0) {
 		certlist_free(&ce);
+		certlist_free(&ca2);
 		return TV_ERROR;
 	}
 	for (size_t i = 0; i < ce.n; i++)

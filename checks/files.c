@@ -1029,7 +1029,8 @@ files_list(struct froot *r, const char *dir, const char *pattern, int recursive,
 			out->v[out->n] = NULL;
 		goto out;
 	}
-	qsort(out->v + start, out->n - start, sizeof(*out->v), cmp_str);
+	if (out->n > start)
+		qsort(out->v + start, out->n - start, sizeof(*out->v), cmp_str);
 	rc = 0;
 out:
 	free(disp);
