@@ -1,11 +1,11 @@
-/* certs.c - PEM certificate bundles through a dlopen'ed libcrypto. */
+/* certs.c - PEM certificate bundles; libcrypto (dlopen'ed) names them. */
 #include "config.h"
 
 #include <dlfcn.h>
-#include <openssl/bio.h>
+#include <netinet/in.h>
+#include <resolv.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,18 +21,14 @@
 static struct {
 	int tried;
 	void *h;
-	BIO *(*bio_new_mem_buf)(const void *, int);
-	int (*pem_read_bio)(BIO *, char **, char **, unsigned char **, long *);
 	int (*evp_digest)(const void *, size_t, unsigned char *, unsigned int *, const EVP_MD *,
 			  ENGINE *);
 	const EVP_MD *(*evp_sha256)(void);
 	X509 *(*d2i_x509)(X509 **, const unsigned char **, long);
-	void (*crypto_free)(void *, const char *, int);
 	int (*init_crypto)(uint64_t, const void *);
 	X509_NAME *(*x509_get_subject_name)(const X509 *);
 	char *(*x509_name_oneline)(const X509_NAME *, char *, int);
 	void (*x509_free)(X509 *);
-	int (*bio_free)(BIO *);
 	unsigned long (*err_get_error)(void);
 	void (*err_clear_error)(void);
 } lc;
@@ -59,17 +55,13 @@ libcrypto_open(char **err)
 			goto check;                                                                \
 		}                                                                                  \
 	} while (0)
-	SYM(bio_new_mem_buf, "BIO_new_mem_buf");
-	SYM(pem_read_bio, "PEM_read_bio");
 	SYM(evp_digest, "EVP_Digest");
 	SYM(evp_sha256, "EVP_sha256");
 	SYM(d2i_x509, "d2i_X509");
-	SYM(crypto_free, "CRYPTO_free");
 	SYM(init_crypto, "OPENSSL_init_crypto");
 	SYM(x509_get_subject_name, "X509_get_subject_name");
 	SYM(x509_name_oneline, "X509_NAME_oneline");
 	SYM(x509_free, "X509_free");
-	SYM(bio_free, "BIO_free");
 	SYM(err_get_error, "ERR_get_error");
 	SYM(err_clear_error, "ERR_clear_error");
 #undef SYM
@@ -84,81 +76,70 @@ check:
 	return 0;
 }
 
-/* Counts PEM certificate blocks, so that a block OpenSSL cannot parse is an
- * error rather than a silently shorter list. */
+/* Only the certificate blocks of a bundle count; keys are never decoded. */
 static int
-count_blocks(const char *buf, size_t len)
+is_cert_label(const char *l, size_t n)
 {
-	static const char marker[] = "-----BEGIN CERTIFICATE-----";
-	int n = 0;
-
-	for (const char *p = buf; p && (size_t)(p - buf) < len;) {
-		p = memmem(p, len - (size_t)(p - buf), marker, sizeof(marker) - 1);
-		if (p) {
-			n++;
-			p += sizeof(marker) - 1;
-		}
-	}
-	return n;
+	return (n == 11 && memcmp(l, "CERTIFICATE", 11) == 0) ||
+	       (n == 16 && memcmp(l, "X509 CERTIFICATE", 16) == 0) ||
+	       (n == 19 && memcmp(l, "TRUSTED CERTIFICATE", 19) == 0);
 }
 
-/* Only the certificate blocks of a bundle count; keys are never read. */
-static int
-is_cert_block(const char *name)
-{
-	return strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0 ||
-	       strcmp(name, "TRUSTED CERTIFICATE") == 0;
-}
-
+/* PEM is base64 between BEGIN and END lines. Decoding it needs no X.509
+ * parser: certificates are compared by their DER bytes, and libcrypto (3 MB
+ * and ~2 ms to load) is opened only to name a certificate to a person. */
 int
 certs_load(const char *buf, size_t len, struct certlist *out, char **err)
 {
-	BIO *bio;
-	int n = 0, want, rc = 0;
-	char *name = NULL, *header = NULL;
-	unsigned char *der = NULL;
-	long derlen = 0;
+	static const char begin[] = "-----BEGIN ", dashes[] = "-----";
+	const char *p = buf, *end = buf + len;
+	int n = 0;
 
-	if (libcrypto_open(err) < 0)
-		return -1;
 	if (len > 16u << 20) {
 		*err = xasprintf("certificate bundle larger than 16 MiB");
 		return -1;
 	}
-	want = count_blocks(buf, len);
-	bio = lc.bio_new_mem_buf(buf, (int)len);
-	if (bio == NULL) {
-		*err = xasprintf("out of memory in libcrypto");
-		return -1;
-	}
-	/* Certificates are compared by their DER bytes. Hashing (provider
-	 * fetches) and decoding the whole X.509 structure (public key decoders)
-	 * cost far more, so they are left to certs_sha256 / certs_subject. */
-	while (lc.pem_read_bio(bio, &name, &header, &der, &derlen) == 1) {
-		if (is_cert_block(name)) {
-			out->der = xrealloc(out->der, (out->n + 1) * sizeof(*out->der));
-			out->derlen = xrealloc(out->derlen, (out->n + 1) * sizeof(*out->derlen));
-			out->der[out->n] = xmalloc((size_t)derlen);
-			memcpy(out->der[out->n], der, (size_t)derlen);
-			out->derlen[out->n] = derlen;
-			out->n++;
-			n++;
+	while ((p = memmem(p, (size_t)(end - p), begin, sizeof(begin) - 1)) != NULL) {
+		const char *label = p + sizeof(begin) - 1, *lend, *body, *bend;
+		char endmark[128];
+		size_t llen;
+		char *b64;
+		unsigned char *der;
+		int dlen;
+
+		lend = memmem(label, (size_t)(end - label), dashes, sizeof(dashes) - 1);
+		if (lend == NULL || (llen = (size_t)(lend - label)) >= 64 || memchr(label, '\n', llen)) {
+			*err = xasprintf("malformed PEM BEGIN line");
+			return -1;
 		}
-		lc.crypto_free(name, __FILE__, __LINE__);
-		lc.crypto_free(header, __FILE__, __LINE__);
-		lc.crypto_free(der, __FILE__, __LINE__);
-		name = header = NULL;
-		der = NULL;
-		if (rc < 0)
-			break;
+		body = lend + sizeof(dashes) - 1;
+		snprintf(endmark, sizeof(endmark), "-----END %.*s-----", (int)llen, label);
+		bend = memmem(body, (size_t)(end - body), endmark, strlen(endmark));
+		if (bend == NULL) {
+			*err = xasprintf("PEM block %.*s has no END line", (int)llen, label);
+			return -1;
+		}
+		p = bend + strlen(endmark);
+		if (!is_cert_label(label, llen))
+			continue;
+		b64 = xstrndup(body, (size_t)(bend - body));
+		der = xmalloc((size_t)(bend - body) + 1);
+		dlen = b64_pton(b64, der, (size_t)(bend - body) + 1);
+		free(b64);
+		/* a DER certificate is a SEQUENCE */
+		if (dlen < 2 || der[0] != 0x30) {
+			free(der);
+			*err = xasprintf("certificate %d is not valid base64 DER", n + 1);
+			return -1;
+		}
+		out->der = xrealloc(out->der, (out->n + 1) * sizeof(*out->der));
+		out->derlen = xrealloc(out->derlen, (out->n + 1) * sizeof(*out->derlen));
+		out->der[out->n] = der;
+		out->derlen[out->n] = dlen;
+		out->n++;
+		n++;
 	}
-	lc.err_clear_error();
-	lc.bio_free(bio);
-	if (rc == 0 && n < want) {
-		*err = xasprintf("%d of %d certificate blocks could not be parsed", want - n, want);
-		rc = -1;
-	}
-	return rc < 0 ? -1 : n;
+	return n;
 }
 
 void
