@@ -31,8 +31,17 @@ echo "binary:  $BIN ($(stat -c %s "$BIN") bytes); shared libraries: $(ldd "$BIN"
 
 cat >"$T/inner.sh" <<INNER
 set -e
-echo "== kube-auditd --once, sample control-plane node, \$(ls /proc | grep -c '^[0-9]') processes"
+echo "== kube-auditd --version (process start with the linked libraries)"
+"$T/measure" $RUNS -- "$BIN" --version
+echo "== kube-auditd --once (text), sample control-plane node, \$(ls /proc | grep -c '^[0-9]') processes"
+"$T/measure" $RUNS -- "$BIN" --once --root "$T/node/root" --profile-dir "$PROF"
+echo "== kube-auditd --once --format json, same node"
 "$T/measure" $RUNS -- "$BIN" --once --format json --root "$T/node/root" --profile-dir "$PROF"
+if command -v valgrind >/dev/null; then
+	valgrind --tool=callgrind --callgrind-out-file="$T/cg0.out" "$BIN" --once --format json \
+		--root "$T/node/root" --profile-dir "$PROF" >/dev/null 2>"$T/cg.err" || true
+	echo "== instructions of one --once --format json (callgrind): \$(sed -n 's/^summary: //p' "$T/cg0.out")"
+fi
 echo "== profile load alone (--check 5.6.4: one cluster-scope check, nothing to read)"
 "$T/measure" $RUNS -- "$BIN" --once --format json --root "$T/node/root" --profile-dir "$PROF" --check 5.6.4
 echo "== bare sweep of /proc/*/cmdline"
