@@ -444,7 +444,16 @@ filesel_collect(struct ectx *x, const struct filesel *fsel, struct fset *fs)
 			ectx_reason(x, "%s", st->error);
 			return TV_ERROR;
 		}
-		if (st->status == SET_OK && st->has_value && st->path) {
+		if (fsel->host_ns_only && st->status == SET_OK && st->has_value &&
+		    snap_comp(x->s, comp)->proc->other_mntns) {
+			/* the component runs in a container: the file it names is in
+			 * its own view (e.g. a projected volume), not a host file */
+			ectx_note(x, "%s runs in its own mount namespace: its %s is not a host file; "
+				     "judging %s",
+				  comp, fsel->setting, fsel->def);
+			base = xstrdup(fsel->def);
+			origin = xasprintf("default path (%s in a container)", comp);
+		} else if (st->status == SET_OK && st->has_value && st->path) {
 			snap_add_setting_evidence(x->res, st);
 			base = xstrdup(st->path);
 			view = st->view_pid;
@@ -714,6 +723,16 @@ eval_check(struct snapshot *s, const struct check *c, struct result *res)
 		goto out;
 	}
 	tv = eval_test(&x, c->test);
+	if (c->evidence) {
+		/* context for a person: never changes the verdict */
+		struct ectx y = {.s = s, .c = c, .res = res};
+
+		(void)eval_test(&y, c->evidence);
+		if (y.actual.len)
+			ectx_note(&x, "context: %s", sbuf_str(&y.actual));
+		sbuf_free(&y.actual);
+		sbuf_free(&y.reason);
+	}
 	switch (tv) {
 	case TV_TRUE:
 		st = RS_PASS;

@@ -1327,11 +1327,11 @@ valid_rel_path(const char *s)
 
 enum {
 	FS_PATH, FS_SETTING, FS_COMPONENT, FS_DEFAULT, FS_JOIN, FS_GLOB, FS_RECURSIVE, FS_TREE,
-	FS_UNITS, FS_MISSING
+	FS_UNITS, FS_MISSING, FS_HOSTNS
 };
 static const char *const filesel_keys[] = {"path",    "setting", "component", "default",
 					   "join",    "glob",    "recursive", "tree",
-					   "units",   "missing", NULL};
+					   "units",   "missing", "host_namespace", NULL};
 
 static int
 filesel_parse(struct lctx *c, const struct ynode *m, const struct check *chk, struct filesel *f)
@@ -1373,7 +1373,17 @@ filesel_parse(struct lctx *c, const struct ynode *m, const struct check *chk, st
 							      "path, without '..'",
 					    qs(c, f->def));
 		}
+		if (v[FS_HOSTNS]) {
+			if (get_bool(c, v[FS_HOSTNS], "host_namespace", &f->host_ns_only) < 0)
+				return -1;
+			if (f->host_ns_only && f->def == NULL)
+				return lerr(c, v[FS_HOSTNS], "host_namespace: needs a default (the host "
+							     "file judged when the component runs in "
+							     "a container)");
+		}
 	} else {
+		if (v[FS_HOSTNS])
+			return lerr(c, v[FS_HOSTNS], "host_namespace: only with setting");
 		if (v[FS_COMPONENT])
 			return lerr(c, v[FS_COMPONENT], "component: only with setting");
 		if (v[FS_DEFAULT])
@@ -1846,8 +1856,6 @@ check_parse(struct lctx *c, const struct ynode *m, struct check *k, struct pos *
 		if (k->cluster_scope)
 			return lerr(c, v[KK_TEST], "a cluster_scope check is not judged on the "
 						   "node: use evidence, not test");
-		if (v[KK_EVIDENCE])
-			return lerr(c, v[KK_EVIDENCE], "evidence: only for checks without a test");
 		k->test = test_parse(c, v[KK_TEST], &tc);
 		if (k->test == NULL)
 			return -1;

@@ -114,6 +114,9 @@ struct filesel {        /* one source of files for a T_FILE test */
 	int dir_all;        /* "tree: true": every entry under the path, recursively, the directory itself included */
 	char *units;        /* systemd unit name ("kubelet"): its drop-ins, else its unit file */
 	int missing;        /* MISSING_AUTO / SKIP / ERROR */
+	int host_ns_only;   /* "host_namespace: true": the setting counts only when the
+	                       component runs in the auditor's mount namespace;
+	                       otherwise `def` (a host file) is judged */
 };
 enum { MISSING_AUTO = 0, MISSING_SKIP, MISSING_ERROR };
 
@@ -160,7 +163,8 @@ struct check {
 	struct test *test;     /* NULL: manual, no automated test */
 	struct test *skip_if;  /* when true: SKIP with skip_reason */
 	char *skip_reason;
-	struct test *evidence; /* cluster-scope checks: node-local evidence only */
+	struct test *evidence; /* context only, never the verdict: node-local evidence of
+	                          cluster-scope and manual checks, or context beside a test */
 	char *remediation;
 	char *file;            /* profile file and line, for messages */
 	int line;

@@ -364,6 +364,51 @@ START_TEST(test_file_modes_and_owners)
 }
 END_TEST
 
+START_TEST(test_host_namespace_only)
+{
+	const char *argv[] = {"kubelet", "--kubeconfig=/var/lib/in-pod/kubeconfig", NULL};
+	struct result res;
+	int noted = 0;
+
+	tu_write(root, "etc/kubernetes/host.conf", "x", 0644);
+	load(CHECK("4.1", "false", "(files)",
+		   "{file: {setting: kubeconfig, component: kubelet, default: /etc/kubernetes/host.conf, host_namespace: true, missing: skip}, mode_max: \"0600\"}"));
+	run("kubelet", argv);
+	/* in the host namespace: the named file (absent here) is judged */
+	ck_assert_int_eq(state_of("4.1", NULL), RS_SKIP);
+	snap_free(snap);
+	run("kubelet", argv);
+	snap->comps[profile_comp_index(prof, "kubelet")].proc->other_mntns = 1;
+	/* in a container: the host file is judged instead */
+	ck_assert_int_eq(state_of("4.1", &res), RS_WARN);
+	ck_assert_ptr_nonnull(strstr(res.actual, "/etc/kubernetes/host.conf mode 0644"));
+	for (size_t i = 0; i < res.nev; i++)
+		noted |= res.ev[i].source == EV_NOTE && strstr(res.ev[i].text, "mount namespace");
+	ck_assert(noted);
+	result_release(&res);
+}
+END_TEST
+
+START_TEST(test_evidence_is_context)
+{
+	const char *argv[] = {"kube-apiserver", "--profiling=true", "--audit-log-maxage=5", NULL};
+	struct result res;
+	int noted = 0;
+
+	load("  - id: \"1.1\"\n    title: t\n    target: master\n    component: kube-apiserver\n"
+	     "    automated: true\n    expected: e\n    remediation: r\n"
+	     "    test: {setting: profiling, op: eq, value: false}\n"
+	     "    evidence: {setting: audit-log-maxage, op: ge, value: 30}\n");
+	run("kube-apiserver", argv);
+	ck_assert_int_eq(state_of("1.1", &res), RS_FAIL); /* the test alone decides */
+	for (size_t i = 0; i < res.nev; i++)
+		noted |= res.ev[i].source == EV_NOTE && strstr(res.ev[i].text, "audit-log-maxage=5");
+	ck_assert(noted);
+	ck_assert_ptr_null(strstr(res.actual, "audit-log-maxage"));
+	result_release(&res);
+}
+END_TEST
+
 START_TEST(test_units)
 {
 	load(CHECK("4.1", "true", "(files)", "{file: {units: kubelet}, mode_max: \"0600\"}"));
@@ -598,6 +643,8 @@ eval_suite(void)
 	tcase_add_test(tc, test_combinations_and_states);
 	tcase_add_test(tc, test_not_running_and_role);
 	tcase_add_test(tc, test_file_modes_and_owners);
+	tcase_add_test(tc, test_host_namespace_only);
+	tcase_add_test(tc, test_evidence_is_context);
 	tcase_add_test(tc, test_units);
 	tcase_add_test(tc, test_builtin_encryption);
 	tcase_add_test(tc, test_builtin_audit_policy);
