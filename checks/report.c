@@ -95,7 +95,7 @@ report_count(struct report *r)
 	counts_of(r, r->counts);
 }
 
-static void
+void
 evidence_free(struct evidence *e)
 {
 	free(e->text);
@@ -104,6 +104,18 @@ evidence_free(struct evidence *e)
 	free(e->group);
 	free(e->link);
 	free(e->view);
+}
+
+void
+evidence_copy(struct evidence *dst, const struct evidence *src)
+{
+	*dst = *src;
+	dst->text = src->text ? xstrdup(src->text) : NULL;
+	dst->file = src->file ? xstrdup(src->file) : NULL;
+	dst->owner = src->owner ? xstrdup(src->owner) : NULL;
+	dst->group = src->group ? xstrdup(src->group) : NULL;
+	dst->link = src->link ? xstrdup(src->link) : NULL;
+	dst->view = src->view ? xstrdup(src->view) : NULL;
 }
 
 static void

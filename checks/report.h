@@ -72,6 +72,8 @@ struct report {
 };
 
 struct result *report_add_result(struct report *r);         /* zeroed, appended */
+void evidence_free(struct evidence *e);                       /* its strings, not e */
+void evidence_copy(struct evidence *dst, const struct evidence *src); /* deep copy */
 struct evidence *result_add_evidence(struct result *res);     /* zeroed, index -1, appended */
 void report_count(struct report *r);                          /* fills counts */
 void report_free(struct report *r);

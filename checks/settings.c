@@ -996,16 +996,6 @@ derived_resolve(struct snapshot *s, struct comp *c, const struct deriveddef *dd,
 void
 snap_copy_evidence(struct setting *dst, const struct setting *src)
 {
-	for (size_t i = 0; i < src->nev; i++) {
-		struct evidence *e = st_ev(dst, src->ev[i].source);
-		const struct evidence *o = &src->ev[i];
-
-		*e = *o;
-		e->text = o->text ? xstrdup(o->text) : NULL;
-		e->file = o->file ? xstrdup(o->file) : NULL;
-		e->owner = o->owner ? xstrdup(o->owner) : NULL;
-		e->group = o->group ? xstrdup(o->group) : NULL;
-		e->link = o->link ? xstrdup(o->link) : NULL;
-		e->view = o->view ? xstrdup(o->view) : NULL;
-	}
+	for (size_t i = 0; i < src->nev; i++)
+		evidence_copy(st_ev(dst, src->ev[i].source), &src->ev[i]);
 }

@@ -151,17 +151,6 @@ setting_free(struct setting *st)
 	free(st->ev);
 }
 
-void
-evidence_free(struct evidence *e)
-{
-	free(e->text);
-	free(e->file);
-	free(e->owner);
-	free(e->group);
-	free(e->link);
-	free(e->view);
-}
-
 static void
 cfgfile_free(struct cfgfile *f)
 {
@@ -299,18 +288,6 @@ snap_config(struct snapshot *s, pid_t view, const char *path)
 	s->cfgs = xrealloc(s->cfgs, (s->ncfgs + 1) * sizeof(*s->cfgs));
 	s->cfgs[s->ncfgs++] = f;
 	return f;
-}
-
-static void
-evidence_copy(struct evidence *dst, const struct evidence *src)
-{
-	*dst = *src;
-	dst->text = src->text ? xstrdup(src->text) : NULL;
-	dst->file = src->file ? xstrdup(src->file) : NULL;
-	dst->owner = src->owner ? xstrdup(src->owner) : NULL;
-	dst->group = src->group ? xstrdup(src->group) : NULL;
-	dst->link = src->link ? xstrdup(src->link) : NULL;
-	dst->view = src->view ? xstrdup(src->view) : NULL;
 }
 
 static int

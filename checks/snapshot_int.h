@@ -6,7 +6,6 @@
 #include "snapshot.h"
 
 void setting_free(struct setting *st);
-void evidence_free(struct evidence *e);
 int snap_has_role(struct snapshot *s, const char *role);
 /* The file view of a process (pid != 0: /proc/PID/root) or the --root view. */
 struct froot *snap_view(struct snapshot *s, pid_t pid);
