@@ -228,7 +228,7 @@ eval_setting(struct ectx *x, const struct test *t)
 		ectx_actual(x, "%s %s=%s", t->setting, t->key, set ? text : "(unset)");
 	} else {
 		ectx_actual(x, "%s=%s%s", t->setting, set ? (text[0] ? text : "\"\"") : "(unset)",
-			    st->from_default ? " (default)" : "");
+			    set && st->from_default ? " (default)" : "");
 	}
 	switch (t->op) {
 	case OP_PRESENT:
