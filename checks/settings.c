@@ -485,6 +485,7 @@ from_config(struct setting *st, const struct cfgfile *f, const struct flagdef *f
 	if (rc == 1) /* null: as if absent */
 		return 0;
 	st->explicit = 1;
+	st->from_cfg = f;
 	set_value(st, &v);
 	return 1;
 }
@@ -562,6 +563,33 @@ merge_map(struct setting *st, const struct value *v)
 	}
 }
 
+/* A flag that wins over the config layers: cite what it overrides, so a
+ * reader sees why the file's value does not count. */
+static void
+cite_overridden(struct setting *st, const struct comp *c, const struct flagdef *fd)
+{
+	const struct cfgfile *layers[64];
+	size_t n = 0;
+
+	if (fd->key == NULL || st->status != SET_OK)
+		return;
+	if (c->cfg)
+		layers[n++] = c->cfg;
+	for (size_t i = 0; i < c->ndropins && n < 64; i++)
+		layers[n++] = c->dropins[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct ynode *v, *k;
+
+		if (layers[i]->doc == NULL || layers[i]->doc->root == NULL ||
+		    (v = ynode_lookup(layers[i]->doc->root, fd->key)) == NULL)
+			continue;
+		k = ynode_lookup_key(layers[i]->doc->root, fd->key);
+		st_ev_config(st, layers[i], fd->key, k, v);
+		st_note(st, "the command-line flag --%s overrides %s in %s", fd->name, fd->key,
+			layers[i]->path);
+	}
+}
+
 static void
 resolve_kubelet(struct setting *st, struct comp *c, const struct flagdef *fd)
 {
@@ -625,8 +653,10 @@ resolve_kubelet(struct setting *st, struct comp *c, const struct flagdef *fd)
 			resolve_default(st, c, fd, NULL);
 		return;
 	}
-	if (from_flag(st, c, fd))
+	if (from_flag(st, c, fd)) {
+		cite_overridden(st, c, fd);
 		return;
+	}
 	for (size_t i = c->ndropins; fd->key && i > 0; i--)
 		if (from_config(st, c->dropins[i - 1], fd, fd->key))
 			return;
@@ -708,24 +738,10 @@ resolve_path(struct snapshot *s, struct setting *st, struct comp *c, const struc
 	    !st->val.raw || !st->val.raw[0])
 		return;
 	/* a path read from a config file is relative to that file */
-	for (size_t i = st->nev; i > 0; i--) {
-		const struct evidence *e = &st->ev[i - 1];
-
-		if (e->source == EV_CONFIG || e->source == EV_DROPIN) {
-			const struct cfgfile *f = NULL;
-
-			for (size_t j = 0; j < s->ncfgs; j++)
-				if (strcmp(s->cfgs[j]->path, e->file) == 0)
-					f = s->cfgs[j];
-			if (f) {
-				dir = dir_of(f->path);
-				base = dir;
-				base_view = f->view_pid;
-			}
-			break;
-		}
-		if (e->source != EV_NOTE)
-			break;
+	if (st->from_cfg) {
+		dir = dir_of(st->from_cfg->path);
+		base = dir;
+		base_view = st->from_cfg->view_pid;
 	}
 	if (snap_resolve_path(s, c, st->val.raw, base, base_view, &st->path, &st->view_pid, &err) < 0)
 		st_error(st, err);

@@ -61,6 +61,7 @@ struct setting {
 	struct value val;
 	int from_default;   /* the value is the component's default */
 	int explicit;       /* set by a flag, env, config file or drop-in */
+	const struct cfgfile *from_cfg; /* the config layer that decided, or NULL */
 	/* for path settings: where to read the file */
 	char *path;         /* absolute path in the view */
 	pid_t view_pid;     /* 0: --root view; else /proc/PID/root */

@@ -370,6 +370,9 @@ START_TEST(test_kubelet_flag_over_config)
 	st = get(s, "kubelet", "anonymous-auth");
 	ck_assert_int_eq(st->val.b, 0);
 	ck_assert(has_ev(st, EV_ARGV, "--anonymous-auth=false"));
+	/* the overridden file value is cited too */
+	ck_assert(has_ev(st, EV_CONFIG, "authentication.anonymous.enabled: true"));
+	ck_assert(has_ev(st, EV_NOTE, "overrides"));
 	snap_free(s);
 }
 END_TEST
@@ -419,6 +422,36 @@ START_TEST(test_relative_config_against_cwd)
 	ck_assert_int_eq(st->status, SET_OK);
 	ck_assert_int_eq(st->val.i, 12345);
 	ck_assert(has_ev(st, EV_CONFIG, "/cwd/conf/kubelet.yaml"));
+	snap_free(s);
+	ck_assert_int_eq(chdir(cwd), 0);
+	free(cwd);
+}
+END_TEST
+
+START_TEST(test_flag_path_relative_to_cwd_not_config)
+{
+	const char *argv[] = {"kubelet", "--config=/var/lib/kubelet/config.yaml",
+			      "--client-ca-file=rel/ca.crt", NULL};
+	char *cwd = getcwd(NULL, 0), want[4096];
+	struct snapshot *s;
+	const struct setting *st;
+
+	tu_write(root, "var/lib/kubelet/config.yaml",
+		 "authentication:\n  x509:\n    clientCAFile: pki/ca.crt\n", 0644);
+	tu_mkdirs(tmp, "cwd");
+	ck_assert_int_eq(chdir(tmp), 0);
+	ck_assert_int_eq(chdir("cwd"), 0);
+	s = snap_with("kubelet", argv, NULL);
+	st = get(s, "kubelet", "client-ca-file");
+	/* the flag wins, and a flag's relative path is the process's cwd's */
+	{
+		char *real = realpath(tmp, NULL);
+
+		snprintf(want, sizeof(want), "%s/cwd/rel/ca.crt", real);
+		free(real);
+	}
+	ck_assert_str_eq(st->path, want);
+	ck_assert(has_ev(st, EV_CONFIG, "clientCAFile: pki/ca.crt")); /* cited as overridden */
 	snap_free(s);
 	ck_assert_int_eq(chdir(cwd), 0);
 	free(cwd);
@@ -538,6 +571,7 @@ settings_suite(void)
 	tcase_add_test(tc, test_kubelet_config_errors);
 	tcase_add_test(tc, test_relative_config_against_cwd);
 	tcase_add_test(tc, test_relative_config_inside_root);
+	tcase_add_test(tc, test_flag_path_relative_to_cwd_not_config);
 	tcase_add_test(tc, test_scheduler_config_decides);
 	tcase_add_test(tc, test_etcd_layers);
 	suite_add_tcase(s, tc);
