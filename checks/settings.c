@@ -707,9 +707,17 @@ resolve_etcd(struct setting *st, struct comp *c, const struct flagdef *fd)
 {
 	if (c->config_mode) {
 		/* etcd: a config file silences flags and environment alike */
+		const struct flag *f = comp_flag(c, fd->name);
+
 		if (c->cfg_error) {
 			st_error(st, xstrdup(c->cfg_error));
 			return;
+		}
+		if (f && f->nocc && strcmp(fd->name, c->def->config_flag) != 0) {
+			st_ev_flag(st, c, f);
+			st_note(st, "--%s on the command line is ignored: etcd reads only its config "
+				    "file when one is given",
+				fd->name);
 		}
 		if (!from_config(st, c->cfg, fd, fd->key ? fd->key : fd->name))
 			resolve_default(st, c, fd, "etcd reads only its --config-file");

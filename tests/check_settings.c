@@ -542,6 +542,7 @@ START_TEST(test_etcd_layers)
 	s = snap_with("etcd", cfg, env);
 	st = get(s, "etcd", "client-cert-auth");
 	ck_assert_int_eq(st->val.b, 1); /* the config file silences flags and env */
+	ck_assert(has_ev(st, EV_NOTE, "ignored"));
 	snap_free(s);
 	s = snap_with("etcd", none, envcfg);
 	st = get(s, "etcd", "client-cert-auth");
