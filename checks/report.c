@@ -252,6 +252,11 @@ evidence_line(struct sbuf *b, const struct evidence *e)
 		add_clean(b, e->file ? e->file : "?");
 		if (e->line > 0)
 			sbuf_addf(b, ":%d", e->line);
+		if (e->view) {
+			sbuf_add(b, " (view ");
+			add_clean(b, e->view);
+			sbuf_addc(b, ')');
+		}
 		sbuf_add(b, ": ");
 		add_clean(b, e->text);
 		break;

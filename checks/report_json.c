@@ -110,6 +110,9 @@ evidence_to_json(const struct evidence *e)
 		jset(o, "file", jstr(e->file));
 		jset(o, "line", json_integer(e->line));
 		jset(o, "text", jstr(e->text));
+		/* a file read through a process's own root says so (DESIGN 4) */
+		if (e->view)
+			jset(o, "view", jstr(e->view));
 		break;
 	case EV_FILE:
 		jset(o, "path", jstr(e->file));
