@@ -298,6 +298,19 @@ START_TEST(test_not_running_and_role)
 }
 END_TEST
 
+START_TEST(test_hidepid_is_not_absence)
+{
+	struct result res;
+
+	load(CHECK("1.1", "true", "kube-apiserver", "{setting: profiling, op: eq, value: false}"));
+	run(NULL, NULL);
+	snap->procs.hidepid = 1; /* /proc hides other users' processes */
+	ck_assert_int_eq(state_of("1.1", &res), RS_ERROR);
+	ck_assert_ptr_nonnull(strstr(res.reason, "hidepid"));
+	result_release(&res);
+}
+END_TEST
+
 START_TEST(test_file_modes_and_owners)
 {
 	const char *argv[] = {"kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf",
@@ -642,6 +655,7 @@ eval_suite(void)
 	tcase_add_test(tc, test_loopback_forms);
 	tcase_add_test(tc, test_combinations_and_states);
 	tcase_add_test(tc, test_not_running_and_role);
+	tcase_add_test(tc, test_hidepid_is_not_absence);
 	tcase_add_test(tc, test_file_modes_and_owners);
 	tcase_add_test(tc, test_host_namespace_only);
 	tcase_add_test(tc, test_evidence_is_context);
