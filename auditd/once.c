@@ -105,7 +105,8 @@ run_once(const struct opts *o)
 		free(err);
 		return 2;
 	}
-	if (ids_exist(p, &o->eval.only, "--check") < 0 || ids_exist(p, &o->eval.skip, "--skip") < 0) {
+	if (ids_exist(p, &o->eval.only, "--check") < 0 ||
+	    ids_exist(p, &o->eval.skip, "--skip") < 0) {
 		profile_free(p);
 		return 2;
 	}

@@ -15,8 +15,8 @@
 #define KA_PROFILE_DIR "/usr/share/kube-auditd/profiles"
 #endif
 
-static const char *const valid_targets[] = {"master", "controlplane", "etcd", "node", "policies",
-					    NULL};
+static const char *const valid_targets[] = {"master", "controlplane", "etcd",
+					    "node",   "policies",     NULL};
 
 void
 opts_usage(FILE *out)
@@ -92,8 +92,10 @@ split_list(const char *opt, const char *arg, struct strv *out, int ids)
 		while (*tok == ' ')
 			tok++;
 		if (ids && !valid_id(tok)) {
-			fprintf(stderr, "kube-auditd: %s: \"%s\" is not a recommendation id "
-					"(e.g. 1.2.6 or 1.2)\n", opt, tok);
+			fprintf(stderr,
+				"kube-auditd: %s: \"%s\" is not a recommendation id "
+				"(e.g. 1.2.6 or 1.2)\n",
+				opt, tok);
 			rc = -1;
 			break;
 		}
@@ -103,8 +105,10 @@ split_list(const char *opt, const char *arg, struct strv *out, int ids)
 			for (int i = 0; valid_targets[i]; i++)
 				ok |= strcmp(tok, valid_targets[i]) == 0;
 			if (!ok) {
-				fprintf(stderr, "kube-auditd: %s: unknown target \"%s\" (valid: "
-						"master, controlplane, etcd, node, policies)\n", opt, tok);
+				fprintf(stderr,
+					"kube-auditd: %s: unknown target \"%s\" (valid: "
+					"master, controlplane, etcd, node, policies)\n",
+					opt, tok);
 				rc = -1;
 				break;
 			}
@@ -126,14 +130,29 @@ valid_benchmark(const char *s)
 	if (*s == '\0' || *s == '.')
 		return 0;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      *s == '.'))
 			return 0;
 	return 1;
 }
 
 enum {
-	O_ONCE = 256, O_FORMAT, O_OUTPUT, O_ROOT, O_BENCH, O_PROFDIR, O_TARGETS, O_CHECK, O_SKIP,
-	O_CONFIG, O_SOCKET, O_STATEDIR, O_INTERVAL, O_METRICS, O_NOSYSLOG, O_COLOR,
+	O_ONCE = 256,
+	O_FORMAT,
+	O_OUTPUT,
+	O_ROOT,
+	O_BENCH,
+	O_PROFDIR,
+	O_TARGETS,
+	O_CHECK,
+	O_SKIP,
+	O_CONFIG,
+	O_SOCKET,
+	O_STATEDIR,
+	O_INTERVAL,
+	O_METRICS,
+	O_NOSYSLOG,
+	O_COLOR,
 };
 
 static int
@@ -147,8 +166,9 @@ parse_one(struct opts *o, int c, const char *arg)
 		break;
 	case O_FORMAT:
 		if (report_format_from_name(arg, &o->format) < 0)
-			return usage_error("--format: unknown format \"%s\" (text, json, junit, prometheus)",
-					   arg);
+			return usage_error(
+				"--format: unknown format \"%s\" (text, json, junit, prometheus)",
+				arg);
 		break;
 	case O_OUTPUT:
 		if (*arg == '\0')
@@ -190,8 +210,9 @@ parse_one(struct opts *o, int c, const char *arg)
 		errno = 0;
 		o->interval = strtol(arg, &end, 10);
 		if (errno || *end || end == arg || o->interval < 1 || o->interval > 86400)
-			return usage_error("--interval: \"%s\" is not a number of seconds from 1 to 86400",
-					   arg);
+			return usage_error(
+				"--interval: \"%s\" is not a number of seconds from 1 to 86400",
+				arg);
 		break;
 	case O_NOSYSLOG:
 		o->no_syslog = 1;

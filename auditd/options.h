@@ -12,11 +12,11 @@
 struct opts {
 	int once;
 	enum report_format format;
-	const char *output;      /* NULL: stdout */
-	const char *root;        /* "/" */
-	const char *benchmark;   /* "cis-1.12" */
+	const char *output;	 /* NULL: stdout */
+	const char *root;	 /* "/" */
+	const char *benchmark;	 /* "cis-1.12" */
 	const char *profile_dir; /* KA_PROFILE_DIR */
-	struct eval_opts eval;   /* targets, --check, --skip */
+	struct eval_opts eval;	 /* targets, --check, --skip */
 	const char *config;
 	const char *socket;
 	const char *state_dir;
@@ -24,7 +24,7 @@ struct opts {
 	long interval;
 	int no_syslog;
 	int verbose;
-	int color;               /* -1 auto, 0 never, 1 always */
+	int color; /* -1 auto, 0 never, 1 always */
 };
 
 enum opts_result { OPTS_RUN = 0, OPTS_EXIT_OK, OPTS_EXIT_USAGE };

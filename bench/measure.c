@@ -84,12 +84,13 @@ main(int argc, char **argv)
 			t[i] = now_ms() - t0;
 		}
 		qsort(t, runs, sizeof(*t), cmp_d);
-		printf("sweep processes=%d runs=%d median_ms=%.3f min_ms=%.3f\n", n, runs, t[runs / 2],
-		       t[0]);
+		printf("sweep processes=%d runs=%d median_ms=%.3f min_ms=%.3f\n", n, runs,
+		       t[runs / 2], t[0]);
 		return 0;
 	}
 	if (argc < 4 || strcmp(argv[2], "--") != 0) {
-		fprintf(stderr, "usage: measure RUNS -- COMMAND [ARGS...] | measure --sweep RUNS\n");
+		fprintf(stderr,
+			"usage: measure RUNS -- COMMAND [ARGS...] | measure --sweep RUNS\n");
 		return 2;
 	}
 	runs = atoi(argv[1]);
@@ -127,7 +128,8 @@ main(int argc, char **argv)
 				max = rss[i];
 		}
 		qsort(r, runs, sizeof(*r), cmp_d);
-		printf("runs=%d median_ms=%.3f p90_ms=%.3f min_ms=%.3f median_rss_kib=%.0f max_rss_kib=%ld\n",
+		printf("runs=%d median_ms=%.3f p90_ms=%.3f min_ms=%.3f median_rss_kib=%.0f "
+		       "max_rss_kib=%ld\n",
 		       runs, t[runs / 2], t[runs * 9 / 10], t[0], r[runs / 2], max);
 	}
 	return 0;

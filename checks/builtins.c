@@ -14,9 +14,8 @@
 
 /* ---- helpers ---- */
 
-static void
-ev_cfg(struct ectx *x, const struct cfgfile *f, const struct ynode *at, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static void ev_cfg(struct ectx *x, const struct cfgfile *f, const struct ynode *at, const char *fmt,
+		   ...) __attribute__((format(printf, 4, 5)));
 
 static void
 ev_cfg(struct ectx *x, const struct cfgfile *f, const struct ynode *at, const char *fmt, ...)
@@ -149,7 +148,8 @@ b_encryption(struct ectx *x, const struct test *t)
 		if (!matches_secrets(rl))
 			continue;
 		if (pl == NULL || pl->kind != YN_SEQ || pl->nitems == 0) {
-			ectx_reason(x, "%s:%d: resources[%zu] has no providers", f->path, ent->line, i);
+			ectx_reason(x, "%s:%d: resources[%zu] has no providers", f->path, ent->line,
+				    i);
 			return TV_ERROR;
 		}
 		first = pl->items[0];
@@ -254,7 +254,8 @@ static void
 audit_backend_note(struct ectx *x)
 {
 	const struct setting *lp = snap_setting(x->s, "kube-apiserver", "audit-log-path");
-	const struct setting *wh = snap_setting(x->s, "kube-apiserver", "audit-webhook-config-file");
+	const struct setting *wh =
+		snap_setting(x->s, "kube-apiserver", "audit-webhook-config-file");
 	int have = (lp && lp->has_value && lp->val.raw && *lp->val.raw) ||
 		   (wh && wh->has_value && wh->val.raw && *wh->val.raw);
 
@@ -293,13 +294,14 @@ b_audit_minimal(struct ectx *x, const struct test *t)
 
 		if (l != LV_NONE) {
 			ev_cfg(x, f, r, "rules[%zu]: level %s", i, level_name(l));
-			ectx_actual(x, "%zu rules, rules[%zu] records at level %s", rules->nitems, i,
-				    level_name(l));
+			ectx_actual(x, "%zu rules, rules[%zu] records at level %s", rules->nitems,
+				    i, level_name(l));
 			return TV_TRUE;
 		}
 		if (rule_catch_all(r)) {
 			ev_cfg(x, f, r, "rules[%zu]: level None for every request", i);
-			ectx_actual(x, "rules[%zu] silences every request before any rule records", i);
+			ectx_actual(x, "rules[%zu] silences every request before any rule records",
+				    i);
 			return TV_FALSE;
 		}
 	}
@@ -347,8 +349,8 @@ rule_matches(const struct ynode *r, const struct areq *q)
 			if (res->kind != YN_SCALAR)
 				continue;
 			s = res->scalar;
-			snprintf(combined, sizeof(combined), "%s%s%s", q->resource, q->sub ? "/" : "",
-				 q->sub ? q->sub : "");
+			snprintf(combined, sizeof(combined), "%s%s%s", q->resource,
+				 q->sub ? "/" : "", q->sub ? q->sub : "");
 			if (strcmp(s, combined) == 0 || strcmp(s, "*") == 0)
 				return 1;
 			if (q->sub && str_has_prefix(s, "*/") && strcmp(s + 2, q->sub) == 0)
@@ -376,7 +378,8 @@ policy_level(const struct ynode *rules, const struct areq *q, size_t *which)
 static enum tv
 b_audit_coverage(struct ectx *x, const struct test *t)
 {
-	static const char *const rw[] = {"get", "list", "watch", "create", "update", "patch", "delete", NULL};
+	static const char *const rw[] = {"get",	   "list",  "watch",  "create",
+					 "update", "patch", "delete", NULL};
 	static const char *const w[] = {"create", "update", "patch", "delete", NULL};
 	static const struct {
 		const char *group, *resource, *sub;
@@ -409,16 +412,19 @@ b_audit_coverage(struct ectx *x, const struct test *t)
 					 items[i].verbs[v]};
 			size_t which;
 			enum level l = policy_level(rules, &q, &which);
-			int ok = items[i].exact ? l == LV_METADATA : l >= LV_METADATA && l != LV_BAD;
+			int ok =
+				items[i].exact ? l == LV_METADATA : l >= LV_METADATA && l != LV_BAD;
 
 			if (!ok) {
-				sbuf_addf(&bad, "%s%s %s%s%s%s%s at %s", bad.len ? ", " : "", q.verb,
-					  q.group[0] ? q.group : "", q.group[0] ? "/" : "", q.resource,
-					  q.sub ? "/" : "", q.sub ? q.sub : "", level_name(l));
+				sbuf_addf(&bad, "%s%s %s%s%s%s%s at %s", bad.len ? ", " : "",
+					  q.verb, q.group[0] ? q.group : "", q.group[0] ? "/" : "",
+					  q.resource, q.sub ? "/" : "", q.sub ? q.sub : "",
+					  level_name(l));
 				if (which != (size_t)-1)
-					ev_cfg(x, f, rules->items[which], "rules[%zu] decides %s %s%s%s: %s",
-					       which, q.verb, q.resource, q.sub ? "/" : "",
-					       q.sub ? q.sub : "", level_name(l));
+					ev_cfg(x, f, rules->items[which],
+					       "rules[%zu] decides %s %s%s%s: %s", which, q.verb,
+					       q.resource, q.sub ? "/" : "", q.sub ? q.sub : "",
+					       level_name(l));
 				break; /* one verb per item is enough to name it */
 			}
 		}
@@ -474,7 +480,8 @@ b_etcd_ca(struct ectx *x, const struct test *t)
 
 	(void)t;
 	if (ca == NULL || api == NULL) {
-		ectx_reason(x, "components.yaml lacks etcd trusted-ca-file or kube-apiserver client-ca-file");
+		ectx_reason(x, "components.yaml lacks etcd trusted-ca-file or kube-apiserver "
+			       "client-ca-file");
 		return TV_ERROR;
 	}
 	if (ca->status == SET_NOT_RUNNING) {
@@ -495,11 +502,14 @@ b_etcd_ca(struct ectx *x, const struct test *t)
 		return TV_ERROR;
 	}
 	if (api->status != SET_OK || !api->has_value || api->path == NULL) {
-		ectx_reason(x, "no kube-apiserver --client-ca-file on this node to compare etcd's CA "
-			       "with");
-		ectx_actual(x, "etcd trusts %d CA certificate%s; no kube-apiserver --client-ca-file on "
-			       "this node to compare with",
-			    n, n == 1 ? "" : "s");
+		ectx_reason(x,
+			    "no kube-apiserver --client-ca-file on this node to compare etcd's CA "
+			    "with");
+		ectx_actual(
+			x,
+			"etcd trusts %d CA certificate%s; no kube-apiserver --client-ca-file on "
+			"this node to compare with",
+			n, n == 1 ? "" : "s");
 		certlist_free(&ce);
 		return TV_FALSE;
 	}
@@ -514,16 +524,18 @@ b_etcd_ca(struct ectx *x, const struct test *t)
 			char *subj = certs_subject(&ce, i);
 			char *fp = certs_sha256(&ce, i);
 
-			ectx_actual(x, "certificate %s (sha256 %.16s...) is trusted by both etcd and the "
-				       "apiserver's client CA bundle",
-				    subj, fp);
+			ectx_actual(
+				x,
+				"certificate %s (sha256 %.16s...) is trusted by both etcd and the "
+				"apiserver's client CA bundle",
+				subj, fp);
 			free(subj);
 			free(fp);
 			tv = TV_FALSE;
 		}
 	if (tv == TV_TRUE)
-		ectx_actual(x, "etcd's %zu CA certificate%s and the apiserver's %zu share none", ce.n,
-			    ce.n == 1 ? "" : "s", ca2.n);
+		ectx_actual(x, "etcd's %zu CA certificate%s and the apiserver's %zu share none",
+			    ce.n, ce.n == 1 ? "" : "s", ca2.n);
 	certlist_free(&ce);
 	certlist_free(&ca2);
 	return tv;
@@ -562,7 +574,8 @@ url_loopback(const char *url)
 static enum tv
 b_etcd_single(struct ectx *x, const struct test *t)
 {
-	static const char *const urlsets[] = {"listen-peer-urls", "initial-advertise-peer-urls", NULL};
+	static const char *const urlsets[] = {"listen-peer-urls", "initial-advertise-peer-urls",
+					      NULL};
 	const struct setting *ic = snap_setting(x->s, "etcd", "initial-cluster");
 	const struct setting *name = snap_setting(x->s, "etcd", "name");
 	const char *me;
@@ -615,7 +628,8 @@ container_offends(const char *field, const struct ynode *spec, const struct ynod
 
 	*at = ctr;
 	if (strcmp(field, "privileged") == 0)
-		return (n = sc ? ynode_map_get(sc, "privileged") : NULL) && scalar_true(n) && (*at = n);
+		return (n = sc ? ynode_map_get(sc, "privileged") : NULL) && scalar_true(n) &&
+		       (*at = n);
 	if (strcmp(field, "allowPrivilegeEscalation") == 0) {
 		n = sc ? ynode_map_get(sc, "allowPrivilegeEscalation") : NULL;
 		if (n)
@@ -650,7 +664,8 @@ container_offends(const char *field, const struct ynode *spec, const struct ynod
 		const struct ynode *ports = ynode_map_get(ctr, "ports");
 
 		for (size_t i = 0; ports && ports->kind == YN_SEQ && i < ports->nitems; i++)
-			if ((n = ynode_map_get(ports->items[i], "hostPort")) && !scalar_is(n, "0")) {
+			if ((n = ynode_map_get(ports->items[i], "hostPort")) &&
+			    !scalar_is(n, "0")) {
 				*at = n;
 				return 1;
 			}

@@ -36,8 +36,8 @@ static struct {
 static int
 libcrypto_open(char **err)
 {
-	static const char *const names[] = {KA_LIBCRYPTO_SONAME, "libcrypto.so.3", "libcrypto.so.1.1",
-					    "libcrypto.so", NULL};
+	static const char *const names[] = {KA_LIBCRYPTO_SONAME, "libcrypto.so.3",
+					    "libcrypto.so.1.1", "libcrypto.so", NULL};
 
 	if (lc.tried)
 		goto check;
@@ -108,7 +108,8 @@ certs_load(const char *buf, size_t len, struct certlist *out, char **err)
 		int dlen;
 
 		lend = memmem(label, (size_t)(end - label), dashes, sizeof(dashes) - 1);
-		if (lend == NULL || (llen = (size_t)(lend - label)) >= 64 || memchr(label, '\n', llen)) {
+		if (lend == NULL || (llen = (size_t)(lend - label)) >= 64 ||
+		    memchr(label, '\n', llen)) {
 			*err = xasprintf("malformed PEM BEGIN line");
 			return -1;
 		}
@@ -184,7 +185,8 @@ certs_sha256(const struct certlist *cl, size_t i)
 	char hex[2 * EVP_MAX_MD_SIZE + 1], *err = NULL;
 
 	if (i >= cl->n || libcrypto_open(&err) < 0 ||
-	    lc.evp_digest(cl->der[i], (size_t)cl->derlen[i], md, &mdlen, lc.evp_sha256(), NULL) != 1) {
+	    lc.evp_digest(cl->der[i], (size_t)cl->derlen[i], md, &mdlen, lc.evp_sha256(), NULL) !=
+		    1) {
 		free(err);
 		return xstrdup("?");
 	}

@@ -16,6 +16,9 @@
 /* Evidence lists of huge trees are capped; offenders are always listed. */
 #define EV_MAX_PASSING_FILES 64
 
+static void sbuf_sep_vaddf(struct sbuf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 sbuf_sep_vaddf(struct sbuf *b, const char *fmt, va_list ap)
 {
@@ -296,7 +299,10 @@ eval_setting(struct ectx *x, const struct test *t)
 				    vtype_name(st->type));
 			return TV_ERROR;
 		}
-		holds = t->op == OP_GT ? c > 0 : t->op == OP_GE ? c >= 0 : t->op == OP_LT ? c < 0 : c <= 0;
+		holds = t->op == OP_GT	 ? c > 0
+			: t->op == OP_GE ? c >= 0
+			: t->op == OP_LT ? c < 0
+					 : c <= 0;
 		break;
 	case OP_REGEX:
 		holds = t->has_re && regexec(&t->re, set ? text : "", 0, NULL, 0) == 0;
@@ -316,7 +322,7 @@ eval_setting(struct ectx *x, const struct test *t)
 struct fcand {
 	char *path;
 	pid_t view;
-	int missing; /* MISSING_SKIP or MISSING_ERROR */
+	int missing;  /* MISSING_SKIP or MISSING_ERROR */
 	char *origin; /* what named it, for messages */
 };
 
@@ -350,7 +356,7 @@ fset_free(struct fset *fs)
 }
 
 static const char *const unit_dirs[] = {
-	"/etc/systemd/system",	      "/run/systemd/system", "/usr/local/lib/systemd/system",
+	"/etc/systemd/system",	   "/run/systemd/system", "/usr/local/lib/systemd/system",
 	"/usr/lib/systemd/system", "/lib/systemd/system", NULL,
 };
 
@@ -423,8 +429,9 @@ filesel_collect(struct ectx *x, const struct filesel *fsel, struct fset *fs)
 
 	if (fsel->units) {
 		if (units_collect(x, fsel->units, fs) == 0)
-			ectx_reason(x, "%s is not managed by systemd here (no %s.service unit or "
-				       "drop-in in the unit search path)",
+			ectx_reason(x,
+				    "%s is not managed by systemd here (no %s.service unit or "
+				    "drop-in in the unit search path)",
 				    fsel->units, fsel->units);
 		return TV_TRUE;
 	}
@@ -448,8 +455,9 @@ filesel_collect(struct ectx *x, const struct filesel *fsel, struct fset *fs)
 		    snap_comp(x->s, comp)->proc->other_mntns) {
 			/* the component runs in a container: the file it names is in
 			 * its own view (e.g. a projected volume), not a host file */
-			ectx_note(x, "%s runs in its own mount namespace: its %s is not a host file; "
-				     "judging %s",
+			ectx_note(x,
+				  "%s runs in its own mount namespace: its %s is not a host file; "
+				  "judging %s",
 				  comp, fsel->setting, fsel->def);
 			base = xstrdup(fsel->def);
 			origin = xasprintf("default path (%s in a container)", comp);
@@ -475,7 +483,8 @@ filesel_collect(struct ectx *x, const struct filesel *fsel, struct fset *fs)
 	if (fsel->missing != MISSING_AUTO)
 		missing = fsel->missing;
 	if (fsel->join) {
-		char *j = xasprintf("%s%s%s", base, str_has_suffix(base, "/") ? "" : "/", fsel->join);
+		char *j =
+			xasprintf("%s%s%s", base, str_has_suffix(base, "/") ? "" : "/", fsel->join);
 
 		free(base);
 		base = j;
@@ -485,8 +494,8 @@ filesel_collect(struct ectx *x, const struct filesel *fsel, struct fset *fs)
 		struct froot *r = snap_view(x->s, view);
 		int flags = fsel->dir_all ? FILES_LIST_DIRS : FILES_LIST_REGULAR_ONLY;
 
-		if (r == NULL || files_list(r, base, fsel->glob, fsel->recursive || fsel->dir_all, flags,
-					    &files) < 0) {
+		if (r == NULL || files_list(r, base, fsel->glob, fsel->recursive || fsel->dir_all,
+					    flags, &files) < 0) {
 			if (errno == ENOENT && missing == MISSING_SKIP) {
 				ectx_reason(x, "%s is absent", base);
 			} else {
@@ -600,7 +609,8 @@ done:
 			ectx_reason(x, "no such files on this node");
 		rc = TV_SKIP;
 	} else {
-		ectx_actual(x, "%zu file%s compl%s", nok, nok > 1 ? "s" : "", nok > 1 ? "y" : "ies");
+		ectx_actual(x, "%zu file%s compl%s", nok, nok > 1 ? "s" : "",
+			    nok > 1 ? "y" : "ies");
 		if (nskip)
 			ectx_note(x, "%zu listed file%s absent", nskip, nskip > 1 ? "s" : "");
 	}
@@ -637,9 +647,15 @@ eval_test(struct ectx *x, const struct test *t)
 			any_err |= r == TV_ERROR;
 		}
 		if (t->kind == T_ALL)
-			acc = any_false ? TV_FALSE : any_err ? TV_ERROR : any_true ? TV_TRUE : TV_SKIP;
+			acc = any_false	 ? TV_FALSE
+			      : any_err	 ? TV_ERROR
+			      : any_true ? TV_TRUE
+					 : TV_SKIP;
 		else
-			acc = any_true ? TV_TRUE : any_err ? TV_ERROR : any_false ? TV_FALSE : TV_SKIP;
+			acc = any_true	  ? TV_TRUE
+			      : any_err	  ? TV_ERROR
+			      : any_false ? TV_FALSE
+					  : TV_SKIP;
 		return acc;
 	}
 	return TV_ERROR;
@@ -716,7 +732,8 @@ eval_check(struct snapshot *s, const struct check *c, struct result *res)
 		}
 	}
 	if (c->test == NULL) {
-		ectx_reason(&x, "manual: %s", c->manual_reason ? c->manual_reason : "a person must judge");
+		ectx_reason(&x, "manual: %s",
+			    c->manual_reason ? c->manual_reason : "a person must judge");
 		if (c->evidence)
 			(void)eval_test(&x, c->evidence);
 		st = RS_WARN;
@@ -751,8 +768,9 @@ eval_check(struct snapshot *s, const struct check *c, struct result *res)
 	}
 	goto out;
 hidden:
-	ectx_reason(&x, "cannot tell whether %s runs here: /proc hides other users' processes "
-			"(hidepid)",
+	ectx_reason(&x,
+		    "cannot tell whether %s runs here: /proc hides other users' processes "
+		    "(hidepid)",
 		    comp_is_real(c->component) ? c->component : "the node's components");
 	st = RS_ERROR;
 out:
@@ -771,8 +789,7 @@ id_matches(const struct strv *ids, const struct check *c)
 		size_t n = strlen(id);
 
 		/* "1.2" selects the whole section, "1.2.6" one check */
-		if (strcmp(c->id, id) == 0 ||
-		    (strncmp(c->id, id, n) == 0 && c->id[n] == '.'))
+		if (strcmp(c->id, id) == 0 || (strncmp(c->id, id, n) == 0 && c->id[n] == '.'))
 			return 1;
 	}
 	return 0;

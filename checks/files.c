@@ -22,7 +22,7 @@
 #include "files.h"
 
 #define WALK_MAXLINKS 40      /* the kernel's MAXSYMLINKS */
-#define WALK_WINDOW 32        /* directory descriptors kept open while walking */
+#define WALK_WINDOW 32	      /* directory descriptors kept open while walking */
 #define IDFILE_MAX (4u << 20) /* passwd/group bytes read at most */
 #define LIST_MAX 100000
 #define LIST_MAX_DEPTH 256
@@ -43,11 +43,11 @@ struct walk {
 	size_t n;
 	size_t cap;
 	struct strv names;
-	int leaf;          /* final object when it is not a directory, else -1 */
+	int leaf; /* final object when it is not a directory, else -1 */
 	char *leafname;
-	struct stat st;    /* of the final object */
-	int last_link;     /* the path's own last component was a symlink */
-	char *rest;        /* on failure: the part of the path not resolved */
+	struct stat st; /* of the final object */
+	int last_link;	/* the path's own last component was a symlink */
+	char *rest;	/* on failure: the part of the path not resolved */
 };
 
 static void
@@ -327,7 +327,7 @@ walk_resolve(struct walk *w, const char *path)
 	rc = 0;
 	free(buf);
 	return rc;
-fail: {
+fail : {
 	int e = errno;
 
 	/* back to the start of the component that failed */
@@ -397,7 +397,8 @@ walk_open_regular(const struct walk *w)
 		errno = EINVAL;
 		return -1;
 	}
-	fd = openat(walk_top(w), w->leafname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = openat(walk_top(w), w->leafname,
+		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0)
@@ -410,7 +411,7 @@ walk_open_regular(const struct walk *w)
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
 		goto fail;
 	return fd;
-fail: {
+fail : {
 	int e = errno;
 
 	close(fd);
@@ -498,7 +499,8 @@ ids_parse(const char *file, char *buf, size_t len, struct idmap **out, size_t *n
 		lineno++;
 		if (le > p && le[-1] == '\r')
 			le--;
-		if (le == p || *p == '#' || *p == '+' || *p == '-' || memchr(p, '\0', (size_t)(le - p)))
+		if (le == p || *p == '#' || *p == '+' || *p == '-' ||
+		    memchr(p, '\0', (size_t)(le - p)))
 			goto next;
 		c1 = memchr(p, ':', (size_t)(le - p));
 		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
@@ -524,7 +526,7 @@ ids_parse(const char *file, char *buf, size_t len, struct idmap **out, size_t *n
 			free(raw);
 		}
 		n++;
-next:
+	next:
 		p = nl ? nl + 1 : end;
 	}
 	*out = m;
@@ -868,9 +870,15 @@ list_entry(struct lister *l, DIR *d, const struct dirent *de, const char *disp, 
 	mode_t type;
 
 	switch (de->d_type) {
-	case DT_DIR: type = S_IFDIR; break;
-	case DT_REG: type = S_IFREG; break;
-	case DT_LNK: type = S_IFLNK; break;
+	case DT_DIR:
+		type = S_IFDIR;
+		break;
+	case DT_REG:
+		type = S_IFREG;
+		break;
+	case DT_LNK:
+		type = S_IFLNK;
+		break;
 	case DT_UNKNOWN: {
 		struct stat st;
 
@@ -879,7 +887,9 @@ list_entry(struct lister *l, DIR *d, const struct dirent *de, const char *disp, 
 		type = st.st_mode & S_IFMT;
 		break;
 	}
-	default: type = 0; break; /* FIFO, socket, device */
+	default:
+		type = 0;
+		break; /* FIFO, socket, device */
 	}
 	if (type == S_IFDIR) {
 		if (l->recursive)
@@ -903,7 +913,8 @@ list_subdirs(struct lister *l, int pathfd, const char *disp, const char *phys, i
 	for (size_t i = 0; i < subdirs->n; i++) {
 		/* O_NOFOLLOW|O_DIRECTORY: a directory swapped for a link
 		 * since it was read fails here instead of being followed */
-		int fd = openat(pathfd, subdirs->v[i], O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		int fd = openat(pathfd, subdirs->v[i],
+				O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 		char *cd, *cp;
 		int rc;
 

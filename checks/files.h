@@ -25,13 +25,13 @@ struct idmap { /* one /etc/passwd or /etc/group entry */
 };
 
 struct froot {
-	int fd;           /* O_PATH|O_DIRECTORY descriptor of the root */
-	char *path;       /* as given, for messages ("/" by default) */
+	int fd;	    /* O_PATH|O_DIRECTORY descriptor of the root */
+	char *path; /* as given, for messages ("/" by default) */
 	struct idmap *users;
 	size_t nusers;
 	struct idmap *groups;
 	size_t ngroups;
-	int ids_loaded;   /* passwd/group read (lazily, on first lookup) */
+	int ids_loaded; /* passwd/group read (lazily, on first lookup) */
 };
 
 /* Opens root (a directory). Returns NULL with errno set. */
@@ -48,12 +48,12 @@ int froot_user_id(struct froot *r, const char *name, unsigned *id);
 int froot_group_id(struct froot *r, const char *name, unsigned *id);
 
 struct ffacts {
-	char *path;      /* the path asked for, as given (absolute, in the root's view) */
-	int exists;      /* 0: ENOENT on the final component or a directory on the way */
-	int err;         /* errno when the facts could not be read (EACCES, ELOOP, EXDEV...), 0 otherwise */
-	char *link;      /* when path (the last component) is a symlink: its final
+	char *path; /* the path asked for, as given (absolute, in the root's view) */
+	int exists; /* 0: ENOENT on the final component or a directory on the way */
+	int err; /* errno when the facts could not be read (EACCES, ELOOP, EXDEV...), 0 otherwise */
+	char *link;  /* when path (the last component) is a symlink: its final
 	                    target, resolved inside the root; NULL otherwise */
-	mode_t mode;     /* st_mode of the file itself (after following links) */
+	mode_t mode; /* st_mode of the file itself (after following links) */
 	uid_t uid;
 	gid_t gid;
 	const char *owner; /* from the node's passwd, or NULL (points into froot) */

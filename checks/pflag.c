@@ -178,7 +178,8 @@ flag_set_invalid(struct parser *p, struct flag *f, const char *written, const ch
 	if (p->dialect == PFLAG_GO_FLAG)
 		flag_set_error(f, xasprintf("invalid value \"%s\" for flag %s: %s", q, n, why));
 	else
-		flag_set_error(f, xasprintf("invalid argument \"%s\" for \"%s\" flag: %s", q, n, why));
+		flag_set_error(f,
+			       xasprintf("invalid argument \"%s\" for \"%s\" flag: %s", q, n, why));
 	free(q);
 	free(n);
 }

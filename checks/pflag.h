@@ -27,7 +27,7 @@ enum pflag_dialect { PFLAG_GO_PFLAG = 0, PFLAG_GO_FLAG };
  * a flag (starts with '-'), and are marked unknown. */
 typedef int (*pflag_type_fn)(const char *name, enum vtype *type, void *arg);
 
-struct flag_occ {   /* one occurrence on the command line */
+struct flag_occ {    /* one occurrence on the command line */
 	int index;   /* argv index of the flag itself */
 	char *text;  /* the argument(s) as written, sanitized: "--f=v" or "--f v" */
 	char *value; /* the value text given ("true" for a bare bool) */
@@ -36,12 +36,12 @@ struct flag_occ {   /* one occurrence on the command line */
 struct flag {
 	char *name;
 	enum vtype type;
-	int known;            /* type came from the component's table */
+	int known;	      /* type came from the component's table */
 	struct flag_occ *occ; /* every occurrence, in argv order */
 	size_t nocc;
-	struct value value;   /* effective value: last occurrence for scalars,
+	struct value value; /* effective value: last occurrence for scalars,
 	                         accumulated for slices/arrays, merged for maps */
-	char *error;          /* set when a value is invalid for the type (the
+	char *error;	    /* set when a value is invalid for the type (the
 	                         component itself would refuse to start) */
 };
 

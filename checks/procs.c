@@ -49,9 +49,9 @@
 struct procs_ctx {
 	const char *const *const *names;
 	int ncomps;
-	char *selfns;    /* readlink /proc/self/ns/mnt, or NULL */
-	uid_t euid;      /* ours */
-	int ptrace_all;  /* we may read any process's exe (root, CAP_SYS_PTRACE) */
+	char *selfns;	/* readlink /proc/self/ns/mnt, or NULL */
+	uid_t euid;	/* ours */
+	int ptrace_all; /* we may read any process's exe (root, CAP_SYS_PTRACE) */
 };
 
 /* ---- small readers ---- */

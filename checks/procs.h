@@ -17,25 +17,25 @@
 
 struct proc {
 	pid_t pid;
-	int comp;             /* index into the names table given to procs_scan */
-	struct strv argv;     /* full argv, bytes as read (not sanitized) */
-	char *exe;            /* readlink /proc/PID/exe, or NULL when hidden */
+	int comp;		       /* index into the names table given to procs_scan */
+	struct strv argv;	       /* full argv, bytes as read (not sanitized) */
+	char *exe;		       /* readlink /proc/PID/exe, or NULL when hidden */
 	unsigned long long start_time; /* stat field 22, clock ticks since boot */
 	uid_t euid;
-	int other_mntns;      /* 1: runs in another mount namespace than the auditor */
+	int other_mntns; /* 1: runs in another mount namespace than the auditor */
 	/* environ, read only on demand by procs_read_environ */
 	struct strv env;
 	int env_loaded;
-	int env_err;          /* errno when environ could not be read */
+	int env_err; /* errno when environ could not be read */
 };
 
 struct proclist {
 	struct proc *procs;
 	size_t nprocs;
-	int hidepid;          /* /proc is mounted with hidepid=1/2 or subset=pid
+	int hidepid;  /* /proc is mounted with hidepid=1/2 or subset=pid
 	                         and we are not privileged: other users' processes
 	                         may be invisible */
-	int nvisited;         /* processes looked at (for diagnostics and bench) */
+	int nvisited; /* processes looked at (for diagnostics and bench) */
 };
 
 /* names[i] is a NULL-terminated list of process names for component i;

@@ -35,15 +35,15 @@
 #define PROFILE_MAX_CHECKS 10000
 #define PROFILE_MAX_TEST_DEPTH 32
 #define PROFILE_MAX_BASE_DEPTH 8
-#define PROFILE_MAX_FILES 1000        /* *.yaml files in one benchmark directory */
+#define PROFILE_MAX_FILES 1000 /* *.yaml files in one benchmark directory */
 #define PROFILE_MAX_COMPS 64
-#define PROFILE_MAX_NODES 2000000UL   /* YAML nodes read, every alias use counted */
-#define PROFILE_MAX_TESTS 100000UL    /* test nodes built */
+#define PROFILE_MAX_NODES 2000000UL    /* YAML nodes read, every alias use counted */
+#define PROFILE_MAX_TESTS 100000UL     /* test nodes built */
 #define PROFILE_MAX_BYTES (64UL << 20) /* bytes of text copied out of the YAML */
 #define REGEX_MAX_LEN 1024
-#define REGEX_MAX_REPEAT 255          /* largest bound of an interval {m,n} */
-#define REGEX_MAX_COST 10000UL        /* product of all interval bounds */
-#define SHOW_MAX 80                   /* longest quoted text in a message */
+#define REGEX_MAX_REPEAT 255   /* largest bound of an interval {m,n} */
+#define REGEX_MAX_COST 10000UL /* product of all interval bounds */
+#define SHOW_MAX 80	       /* longest quoted text in a message */
 
 struct pos {
 	const char *file;
@@ -58,16 +58,16 @@ struct clist {
 };
 
 struct lctx {
-	const char *file;   /* file being read, for messages (sanitized) */
-	char *err;          /* the first error */
+	const char *file; /* file being read, for messages (sanitized) */
+	char *err;	  /* the first error */
 	int err_errno;
-	int pdfd;           /* the profile directory */
+	int pdfd; /* the profile directory */
 	char *pdir_shown;
-	struct profile *p;  /* components, for validating checks */
+	struct profile *p;			       /* components, for validating checks */
 	const char *stack[PROFILE_MAX_BASE_DEPTH + 2]; /* benchmarks being loaded */
 	size_t nstack;
 	unsigned long nodes, tests, bytes;
-	char *shown[4];     /* rotating buffers for qs() */
+	char *shown[4]; /* rotating buffers for qs() */
 	unsigned shown_i;
 };
 
@@ -87,6 +87,9 @@ qs(struct lctx *c, const char *s)
 	c->shown[i] = t;
 	return t;
 }
+
+static int lerr_va(struct lctx *c, int eno, const char *file, const struct ynode *n,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 static int
 lerr_va(struct lctx *c, int eno, const char *file, const struct ynode *n, const char *fmt,
@@ -169,8 +172,9 @@ budget_nodes(struct lctx *c, const struct ynode *n, size_t k)
 {
 	c->nodes += k;
 	if (c->nodes > PROFILE_MAX_NODES)
-		return lerr(c, n, "profile too large: more than %lu YAML nodes to read "
-				  "(every use of an alias counts)",
+		return lerr(c, n,
+			    "profile too large: more than %lu YAML nodes to read "
+			    "(every use of an alias counts)",
 			    PROFILE_MAX_NODES);
 	return 0;
 }
@@ -182,8 +186,9 @@ cstr(struct lctx *c, const struct ynode *n, const char *s, char **out)
 
 	c->bytes += len + 1;
 	if (c->bytes > PROFILE_MAX_BYTES)
-		return lerr(c, n, "profile too large: more than %lu MiB of text "
-				  "(every use of an alias counts)",
+		return lerr(c, n,
+			    "profile too large: more than %lu MiB of text "
+			    "(every use of an alias counts)",
 			    PROFILE_MAX_BYTES >> 20);
 	*out = xstrndup(s, len);
 	return 0;
@@ -289,8 +294,7 @@ get_bool(struct lctx *c, const struct ynode *n, const char *what, int *out)
 
 /* A sequence of scalars. */
 static int
-get_strv(struct lctx *c, const struct ynode *n, const char *what, int nonempty,
-	 struct strv *out)
+get_strv(struct lctx *c, const struct ynode *n, const char *what, int nonempty, struct strv *out)
 {
 	if (n->kind != YN_SEQ)
 		return lerr(c, n, "%s must be a sequence", what);
@@ -533,8 +537,9 @@ check_default(struct lctx *c, const struct ynode *n, const struct compdef *cd,
 }
 
 enum { FK_TYPE, FK_KEY, FK_ENV, FK_DEFAULT, FK_DEFCONFIG, FK_NOTE, FK_WITHCONFIG, FK_PATH };
-static const char *const flag_keys[] = {"type", "key", "env", "default", "default_config",
-					"default_note", "with_config", "path", NULL};
+static const char *const flag_keys[] = {
+	"type",		"key",	       "env",  "default", "default_config",
+	"default_note", "with_config", "path", NULL};
 
 static int
 flagdef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn, const struct ynode *m,
@@ -553,8 +558,9 @@ flagdef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn, const 
 		return -1;
 	r = vtype_from_name(t, &f->type);
 	if (r < 0)
-		lerr(c, v[FK_TYPE], "invalid type '%s' (allowed: string, bool, int, duration, "
-				    "slice, array, map, float)",
+		lerr(c, v[FK_TYPE],
+		     "invalid type '%s' (allowed: string, bool, int, duration, "
+		     "slice, array, map, float)",
 		     qs(c, t));
 	free(t);
 	if (r < 0)
@@ -580,7 +586,8 @@ flagdef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn, const 
 		return -1;
 	if (v[FK_DEFCONFIG]) {
 		if (cd->model != MODEL_KUBELET)
-			return lerr(c, v[FK_DEFCONFIG], "default_config: only for the kubelet model");
+			return lerr(c, v[FK_DEFCONFIG],
+				    "default_config: only for the kubelet model");
 		if (get_str(c, v[FK_DEFCONFIG], "default_config", 0, &f->def_config) < 0)
 			return -1;
 	}
@@ -588,16 +595,20 @@ flagdef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn, const 
 		return -1;
 	if (v[FK_WITHCONFIG]) {
 		if (cd->model != MODEL_CONFIGFILE)
-			return lerr(c, v[FK_WITHCONFIG], "with_config: only for the configfile model");
+			return lerr(c, v[FK_WITHCONFIG],
+				    "with_config: only for the configfile model");
 		if (get_bool(c, v[FK_WITHCONFIG], "with_config", &f->with_config) < 0)
 			return -1;
 	}
 	if (v[FK_PATH]) {
 		if (get_bool(c, v[FK_PATH], "path", &f->is_path) < 0)
 			return -1;
-		if (f->is_path && f->type != VT_STRING && f->type != VT_ARRAY && f->type != VT_SLICE)
-			return lerr(c, v[FK_PATH], "path: true needs a flag of type string, array or slice, not %s",
-				    vtype_name(f->type));
+		if (f->is_path && f->type != VT_STRING && f->type != VT_ARRAY &&
+		    f->type != VT_SLICE)
+			return lerr(
+				c, v[FK_PATH],
+				"path: true needs a flag of type string, array or slice, not %s",
+				vtype_name(f->type));
 	}
 	return 0;
 }
@@ -661,12 +672,13 @@ ref_flag(struct lctx *c, const struct ynode *n, const struct compdef *cd, const 
 		return -1;
 	f = compdef_flag(cd, *out);
 	if (f == NULL)
-		return lerr(c, n, "%s '%s' is not a flag of %s", what, qs(c, *out), qs(c, cd->name));
+		return lerr(c, n, "%s '%s' is not a flag of %s", what, qs(c, *out),
+			    qs(c, cd->name));
 	if (types != NULL && name_in(vtype_name(f->type), types) < 0) {
 		char *a = join_names(types);
 
-		lerr(c, n, "%s '%s' has type %s (needs %s)", what, qs(c, *out),
-		     vtype_name(f->type), a);
+		lerr(c, n, "%s '%s' has type %s (needs %s)", what, qs(c, *out), vtype_name(f->type),
+		     a);
 		free(a);
 		return -1;
 	}
@@ -677,8 +689,8 @@ enum { DK_KIND, DK_FLAG, DK_FLAG2, DK_FLAG3, DK_DEFAULTS };
 static const char *const derived_keys[] = {"kind", "flag", "flag2", "flag3", "defaults", NULL};
 
 static int
-deriveddef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn,
-		 const struct ynode *m, struct deriveddef *d)
+deriveddef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn, const struct ynode *m,
+		 struct deriveddef *d)
 {
 	static const char *const lists[] = {"slice", "array", NULL};
 	static const char *const bools[] = {"bool", NULL};
@@ -699,7 +711,7 @@ deriveddef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn,
 		return -1;
 	k = name_in(kind, derived_kinds);
 	free(kind);
-	d->kind = k == 0 ? DERIVED_ADMISSION_PLUGINS
+	d->kind = k == 0   ? DERIVED_ADMISSION_PLUGINS
 		  : k == 1 ? DERIVED_AUTHZ_MODES
 			   : DERIVED_APISERVER_ANONYMOUS;
 	switch (d->kind) {
@@ -727,8 +739,9 @@ deriveddef_parse(struct lctx *c, struct compdef *cd, const struct ynode *kn,
 		if (v[DK_FLAG3])
 			return lerr(c, v[DK_FLAG3], "flag3: only for admission-plugins");
 		if (v[DK_DEFAULTS])
-			return lerr(c, v[DK_DEFAULTS], "defaults: an apiserver-anonymous setting "
-						       "takes its default from its flag");
+			return lerr(c, v[DK_DEFAULTS],
+				    "defaults: an apiserver-anonymous setting "
+				    "takes its default from its flag");
 		break;
 	}
 	if (v[DK_DEFAULTS] && get_strv(c, v[DK_DEFAULTS], "defaults", 0, &d->defaults) < 0)
@@ -764,12 +777,21 @@ out:
 }
 
 enum {
-	CK_NAME, CK_NAMES, CK_TARGET, CK_ROLE, CK_PARSER, CK_MODEL, CK_CONFIG_FLAG,
-	CK_CONFIG_DIR_FLAG, CK_CONFIG_ENV, CK_FLAGS, CK_DERIVED
+	CK_NAME,
+	CK_NAMES,
+	CK_TARGET,
+	CK_ROLE,
+	CK_PARSER,
+	CK_MODEL,
+	CK_CONFIG_FLAG,
+	CK_CONFIG_DIR_FLAG,
+	CK_CONFIG_ENV,
+	CK_FLAGS,
+	CK_DERIVED
 };
-static const char *const comp_keys[] = {"name", "names", "target", "role", "parser", "model",
-					"config_flag", "config_dir_flag", "config_env", "flags",
-					"derived", NULL};
+static const char *const comp_keys[] = {"name",	      "names", "target",      "role",
+					"parser",     "model", "config_flag", "config_dir_flag",
+					"config_env", "flags", "derived",     NULL};
 
 static int
 compdef_parse(struct lctx *c, const struct ynode *m, struct compdef *cd)
@@ -781,12 +803,14 @@ compdef_parse(struct lctx *c, const struct ynode *m, struct compdef *cd)
 	if (map_fields(c, m, "a component", comp_keys, v) < 0)
 		return -1;
 	for (int k = CK_NAME; k <= CK_MODEL; k++)
-		if (k != CK_NAMES && k != CK_ROLE && need(c, m, v[k], comp_keys[k], "a component") < 0)
+		if (k != CK_NAMES && k != CK_ROLE &&
+		    need(c, m, v[k], comp_keys[k], "a component") < 0)
 			return -1;
 	if (get_name(c, v[CK_NAME], "component name", NULL, &cd->name) < 0)
 		return -1;
 	if (name_in(cd->name, reserved_comps) >= 0)
-		return lerr(c, v[CK_NAME], "'%s' is reserved and cannot name a component", cd->name);
+		return lerr(c, v[CK_NAME], "'%s' is reserved and cannot name a component",
+			    cd->name);
 	if (v[CK_NAMES]) {
 		if (get_strv(c, v[CK_NAMES], "names", 1, &cd->names) < 0)
 			return -1;
@@ -816,8 +840,9 @@ compdef_parse(struct lctx *c, const struct ynode *m, struct compdef *cd)
 
 	if (cd->model == MODEL_FLAGS) {
 		if (v[CK_CONFIG_FLAG])
-			return lerr(c, v[CK_CONFIG_FLAG], "config_flag: the flags model reads no "
-							  "config file");
+			return lerr(c, v[CK_CONFIG_FLAG],
+				    "config_flag: the flags model reads no "
+				    "config file");
 	} else {
 		if (need(c, m, v[CK_CONFIG_FLAG], "config_flag", "a component of this model") < 0 ||
 		    ref_flag(c, v[CK_CONFIG_FLAG], cd, "config_flag", strs, &cd->config_flag) < 0)
@@ -825,8 +850,9 @@ compdef_parse(struct lctx *c, const struct ynode *m, struct compdef *cd)
 	}
 	if (v[CK_CONFIG_DIR_FLAG]) {
 		if (cd->model != MODEL_KUBELET)
-			return lerr(c, v[CK_CONFIG_DIR_FLAG], "config_dir_flag: only for the kubelet "
-							      "model");
+			return lerr(c, v[CK_CONFIG_DIR_FLAG],
+				    "config_dir_flag: only for the kubelet "
+				    "model");
 		if (ref_flag(c, v[CK_CONFIG_DIR_FLAG], cd, "config_dir_flag", strs,
 			     &cd->config_dir_flag) < 0)
 			return -1;
@@ -931,13 +957,25 @@ profile_comp_index(const struct profile *p, const char *name)
 
 /* ---- tests ---- */
 
-static const char *const op_names[OP__COUNT + 1] = { /* NULL-terminated */
-	[OP_PRESENT] = "present", [OP_ABSENT] = "absent", [OP_NONEMPTY] = "nonempty",
-	[OP_EMPTY] = "empty",     [OP_EQ] = "eq",         [OP_NE] = "ne",
-	[OP_IN] = "in",           [OP_HAS] = "has",       [OP_LACKS] = "lacks",
-	[OP_SUBSET] = "subset",   [OP_GT] = "gt",         [OP_GE] = "ge",
-	[OP_LT] = "lt",           [OP_LE] = "le",         [OP_REGEX] = "regex",
-	[OP_LOOPBACK] = "loopback", [OP__COUNT] = NULL,
+static const char *const op_names[OP__COUNT + 1] = {
+	/* NULL-terminated */
+	[OP_PRESENT] = "present",
+	[OP_ABSENT] = "absent",
+	[OP_NONEMPTY] = "nonempty",
+	[OP_EMPTY] = "empty",
+	[OP_EQ] = "eq",
+	[OP_NE] = "ne",
+	[OP_IN] = "in",
+	[OP_HAS] = "has",
+	[OP_LACKS] = "lacks",
+	[OP_SUBSET] = "subset",
+	[OP_GT] = "gt",
+	[OP_GE] = "ge",
+	[OP_LT] = "lt",
+	[OP_LE] = "le",
+	[OP_REGEX] = "regex",
+	[OP_LOOPBACK] = "loopback",
+	[OP__COUNT] = NULL,
 };
 
 const char *
@@ -948,14 +986,24 @@ test_op_name(enum test_op op)
 	return op_names[op];
 }
 
-static const char *const builtin_names[] = {
-	"encryption-secrets", "admission-config-has", "audit-policy-minimal",
-	"audit-policy-coverage", "etcd-ca-unique", "etcd-single-member", "static-pods", NULL};
+static const char *const builtin_names[] = {"encryption-secrets",   "admission-config-has",
+					    "audit-policy-minimal", "audit-policy-coverage",
+					    "etcd-ca-unique",	    "etcd-single-member",
+					    "static-pods",	    NULL};
 static const char *const encryption_providers[] = {"aescbc", "aesgcm", "secretbox", "kms", NULL};
-static const char *const static_pod_fields[] = {
-	"privileged",	"hostPID", "hostIPC",  "hostNetwork", "allowPrivilegeEscalation",
-	"runAsRoot",	"NET_RAW", "capabilities", "hostPath", "hostPort",
-	"seccomp",	"securityContext", NULL};
+static const char *const static_pod_fields[] = {"privileged",
+						"hostPID",
+						"hostIPC",
+						"hostNetwork",
+						"allowPrivilegeEscalation",
+						"runAsRoot",
+						"NET_RAW",
+						"capabilities",
+						"hostPath",
+						"hostPort",
+						"seccomp",
+						"securityContext",
+						NULL};
 
 static void
 filesel_clear(struct filesel *f)
@@ -995,13 +1043,25 @@ test_free(struct test *t)
 }
 
 enum {
-	TK_ALL, TK_ANY, TK_NOT, TK_SETTING, TK_COMPONENT, TK_KEY, TK_OP, TK_VALUE, TK_VALUES,
-	TK_FILE, TK_FILES, TK_MODE, TK_OWNER, TK_BUILTIN, TK_ARGS
+	TK_ALL,
+	TK_ANY,
+	TK_NOT,
+	TK_SETTING,
+	TK_COMPONENT,
+	TK_KEY,
+	TK_OP,
+	TK_VALUE,
+	TK_VALUES,
+	TK_FILE,
+	TK_FILES,
+	TK_MODE,
+	TK_OWNER,
+	TK_BUILTIN,
+	TK_ARGS
 };
-static const char *const test_keys[] = {"all",	  "any",   "not",     "setting", "component",
-					"key",	  "op",	   "value",   "values",  "file",
-					"files",  "mode_max", "owner", "builtin", "args",
-					NULL};
+static const char *const test_keys[] = {
+	"all",	  "any",  "not",   "setting",  "component", "key",     "op",   "value",
+	"values", "file", "files", "mode_max", "owner",	    "builtin", "args", NULL};
 #define TB(k) (1u << (k))
 /* The keys each kind of test may have, besides the one that names it. */
 static const unsigned kind_keys[] = {
@@ -1014,8 +1074,8 @@ static const unsigned kind_keys[] = {
 	[T_BUILTIN] = TB(TK_BUILTIN) | TB(TK_ARGS),
 };
 static const char *const kind_names[] = {
-	[T_ALL] = "an all", [T_ANY] = "an any", [T_NOT] = "a not", [T_SETTING] = "a setting",
-	[T_FILE] = "a file", [T_BUILTIN] = "a builtin",
+	[T_ALL] = "an all",	   [T_ANY] = "an any",	[T_NOT] = "a not",
+	[T_SETTING] = "a setting", [T_FILE] = "a file", [T_BUILTIN] = "a builtin",
 };
 
 /* What the loader needs to know about the check a test belongs to. */
@@ -1139,8 +1199,9 @@ compile_regex(struct lctx *c, const struct ynode *n, struct test *t)
 	if (strlen(t->value) > REGEX_MAX_LEN)
 		return lerr(c, n, "regular expression longer than %d bytes", REGEX_MAX_LEN);
 	if (!regex_cost_ok(t->value))
-		return lerr(c, n, "regular expression '%s' is too complex (a back-reference, or "
-				  "interval bounds above %d or multiplying beyond %lu)",
+		return lerr(c, n,
+			    "regular expression '%s' is too complex (a back-reference, or "
+			    "interval bounds above %d or multiplying beyond %lu)",
 			    qs(c, t->value), REGEX_MAX_REPEAT, REGEX_MAX_COST);
 	r = regcomp(&t->re, t->value, REG_EXTENDED | REG_NOSUB);
 	if (r != 0) {
@@ -1229,8 +1290,9 @@ setting_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v
 	    resolve_comp(c, m, v[TK_COMPONENT], tc->chk, "a setting test", &t->component, &cd) < 0)
 		return -1;
 	if (setting_type(cd, t->setting, &type) < 0)
-		return lerr(c, v[TK_SETTING], "unknown setting '%s' of component %s (not a flag or "
-					      "derived setting in components.yaml)",
+		return lerr(c, v[TK_SETTING],
+			    "unknown setting '%s' of component %s (not a flag or "
+			    "derived setting in components.yaml)",
 			    qs(c, t->setting), qs(c, cd->name));
 	if (get_str(c, v[TK_OP], "op", 1, &op) < 0)
 		return -1;
@@ -1326,12 +1388,21 @@ valid_rel_path(const char *s)
 }
 
 enum {
-	FS_PATH, FS_SETTING, FS_COMPONENT, FS_DEFAULT, FS_JOIN, FS_GLOB, FS_RECURSIVE, FS_TREE,
-	FS_UNITS, FS_MISSING, FS_HOSTNS
+	FS_PATH,
+	FS_SETTING,
+	FS_COMPONENT,
+	FS_DEFAULT,
+	FS_JOIN,
+	FS_GLOB,
+	FS_RECURSIVE,
+	FS_TREE,
+	FS_UNITS,
+	FS_MISSING,
+	FS_HOSTNS
 };
-static const char *const filesel_keys[] = {"path",    "setting", "component", "default",
-					   "join",    "glob",    "recursive", "tree",
-					   "units",   "missing", "host_namespace", NULL};
+static const char *const filesel_keys[] = {"path",  "setting", "component",	 "default",
+					   "join",  "glob",    "recursive",	 "tree",
+					   "units", "missing", "host_namespace", NULL};
 
 static int
 filesel_parse(struct lctx *c, const struct ynode *m, const struct check *chk, struct filesel *f)
@@ -1362,24 +1433,27 @@ filesel_parse(struct lctx *c, const struct ynode *m, const struct check *chk, st
 			return -1;
 		fd = compdef_flag(cd, f->setting);
 		if (fd == NULL || !fd->is_path)
-			return lerr(c, v[FS_SETTING], "setting '%s' is not a path setting of %s (a "
-						      "flag with path: true in components.yaml)",
+			return lerr(c, v[FS_SETTING],
+				    "setting '%s' is not a path setting of %s (a "
+				    "flag with path: true in components.yaml)",
 				    qs(c, f->setting), qs(c, cd->name));
 		if (v[FS_DEFAULT]) {
 			if (get_str(c, v[FS_DEFAULT], "default", 1, &f->def) < 0)
 				return -1;
 			if (!valid_abs_path(f->def))
-				return lerr(c, v[FS_DEFAULT], "default '%s' must be an absolute "
-							      "path, without '..'",
+				return lerr(c, v[FS_DEFAULT],
+					    "default '%s' must be an absolute "
+					    "path, without '..'",
 					    qs(c, f->def));
 		}
 		if (v[FS_HOSTNS]) {
 			if (get_bool(c, v[FS_HOSTNS], "host_namespace", &f->host_ns_only) < 0)
 				return -1;
 			if (f->host_ns_only && f->def == NULL)
-				return lerr(c, v[FS_HOSTNS], "host_namespace: needs a default (the host "
-							     "file judged when the component runs in "
-							     "a container)");
+				return lerr(c, v[FS_HOSTNS],
+					    "host_namespace: needs a default (the host "
+					    "file judged when the component runs in "
+					    "a container)");
 		}
 	} else {
 		if (v[FS_HOSTNS])
@@ -1402,7 +1476,8 @@ filesel_parse(struct lctx *c, const struct ynode *m, const struct check *chk, st
 		if (get_str(c, v[FS_JOIN], "join", 1, &f->join) < 0)
 			return -1;
 		if (!valid_rel_path(f->join))
-			return lerr(c, v[FS_JOIN], "join '%s' must be a relative path, without '..'",
+			return lerr(c, v[FS_JOIN],
+				    "join '%s' must be a relative path, without '..'",
 				    qs(c, f->join));
 	}
 	if (v[FS_GLOB]) {
@@ -1546,8 +1621,7 @@ file_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v,
 }
 
 static int
-builtin_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v,
-		   struct test *t)
+builtin_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v, struct test *t)
 {
 	const char *b;
 
@@ -1564,8 +1638,9 @@ builtin_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v
 			if (name_in(t->args.v[i], encryption_providers) < 0) {
 				char *a = join_names(encryption_providers);
 
-				lerr(c, v[TK_ARGS]->items[i], "invalid provider '%s' for "
-							      "encryption-secrets (allowed: %s)",
+				lerr(c, v[TK_ARGS]->items[i],
+				     "invalid provider '%s' for "
+				     "encryption-secrets (allowed: %s)",
 				     qs(c, t->args.v[i]), a);
 				free(a);
 				return -1;
@@ -1585,8 +1660,9 @@ builtin_test_parse(struct lctx *c, const struct ynode *m, const struct ynode **v
 		if (name_in(t->args.v[0], static_pod_fields) < 0) {
 			char *a = join_names(static_pod_fields);
 
-			lerr(c, v[TK_ARGS]->items[0], "invalid static-pods field '%s' (allowed: %s)",
-			     qs(c, t->args.v[0]), a);
+			lerr(c, v[TK_ARGS]->items[0],
+			     "invalid static-pods field '%s' (allowed: %s)", qs(c, t->args.v[0]),
+			     a);
 			free(a);
 			return -1;
 		}
@@ -1629,7 +1705,8 @@ combo_parse(struct lctx *c, const struct ynode *n, const struct tctx *tc, struct
 static struct test *
 test_parse(struct lctx *c, const struct ynode *m, const struct tctx *tc)
 {
-	static const int namer[] = {TK_ALL, TK_ANY, TK_NOT, TK_SETTING, TK_FILE, TK_FILES, TK_BUILTIN};
+	static const int namer[] = {TK_ALL,  TK_ANY,   TK_NOT,	  TK_SETTING,
+				    TK_FILE, TK_FILES, TK_BUILTIN};
 	const struct ynode *v[MAX_KEYS];
 	struct test *t;
 	int first = -1, r;
@@ -1639,8 +1716,9 @@ test_parse(struct lctx *c, const struct ynode *m, const struct tctx *tc)
 		return NULL;
 	}
 	if (++c->tests > PROFILE_MAX_TESTS) {
-		lerr(c, m, "profile too large: more than %lu test nodes (every use of an alias "
-			   "counts)",
+		lerr(c, m,
+		     "profile too large: more than %lu test nodes (every use of an alias "
+		     "counts)",
 		     PROFILE_MAX_TESTS);
 		return NULL;
 	}
@@ -1650,8 +1728,9 @@ test_parse(struct lctx *c, const struct ynode *m, const struct tctx *tc)
 		if (v[namer[i]] == NULL)
 			continue;
 		if (first >= 0) {
-			lerr(c, m, "a test has both '%s' and '%s' (one test per node; combine "
-				   "tests with all or any)",
+			lerr(c, m,
+			     "a test has both '%s' and '%s' (one test per node; combine "
+			     "tests with all or any)",
 			     test_keys[first], test_keys[namer[i]]);
 			return NULL;
 		}
@@ -1664,9 +1743,9 @@ test_parse(struct lctx *c, const struct ynode *m, const struct tctx *tc)
 	t = xcalloc(1, sizeof(*t));
 	t->line = m->line;
 	t->col = m->col;
-	t->kind = first == TK_ALL ? T_ALL
-		  : first == TK_ANY ? T_ANY
-		  : first == TK_NOT ? T_NOT
+	t->kind = first == TK_ALL	? T_ALL
+		  : first == TK_ANY	? T_ANY
+		  : first == TK_NOT	? T_NOT
 		  : first == TK_SETTING ? T_SETTING
 		  : first == TK_BUILTIN ? T_BUILTIN
 					: T_FILE;
@@ -1711,8 +1790,8 @@ fail:
 
 /* ---- checks ---- */
 
-static const char *const check_targets[] = {"master", "controlplane", "etcd", "node", "policies",
-					    NULL};
+static const char *const check_targets[] = {"master", "controlplane", "etcd",
+					    "node",   "policies",     NULL};
 
 static void
 check_clear(struct check *k)
@@ -1762,8 +1841,9 @@ get_id(struct lctx *c, const struct ynode *n, const char *what, char **out)
 	if (want_scalar(c, n, what) < 0)
 		return -1;
 	if (!valid_id(n->scalar))
-		return lerr(c, n, "invalid %s '%s' (dotted parts of letters and digits, like "
-				  "\"1.2.15\")",
+		return lerr(c, n,
+			    "invalid %s '%s' (dotted parts of letters and digits, like "
+			    "\"1.2.15\")",
 			    what, qs(c, n->scalar));
 	return cstr(c, n, n->scalar, out);
 }
@@ -1778,14 +1858,25 @@ id_section(const char *id)
 }
 
 enum {
-	KK_ID, KK_SECTION, KK_TITLE, KK_TARGET, KK_COMPONENT, KK_ROLE, KK_AUTOMATED, KK_EXPECTED,
-	KK_TEST, KK_MANUAL, KK_CLUSTER, KK_EVIDENCE, KK_SKIPIF, KK_REMEDIATION
+	KK_ID,
+	KK_SECTION,
+	KK_TITLE,
+	KK_TARGET,
+	KK_COMPONENT,
+	KK_ROLE,
+	KK_AUTOMATED,
+	KK_EXPECTED,
+	KK_TEST,
+	KK_MANUAL,
+	KK_CLUSTER,
+	KK_EVIDENCE,
+	KK_SKIPIF,
+	KK_REMEDIATION
 };
-static const char *const check_keys[] = {"id",		 "section",	  "title",
-					 "target",	 "component",	  "role",
-					 "automated",	 "expected",	  "test",
-					 "manual_reason", "cluster_scope", "evidence",
-					 "skip_if",	 "remediation",	  NULL};
+static const char *const check_keys[] = {
+	"id",	     "section",	    "title", "target",	      "component",     "role",
+	"automated", "expected",    "test",  "manual_reason", "cluster_scope", "evidence",
+	"skip_if",   "remediation", NULL};
 
 static int
 skip_if_parse(struct lctx *c, const struct ynode *m, struct check *k)
@@ -1806,7 +1897,7 @@ skip_if_parse(struct lctx *c, const struct ynode *m, struct check *k)
 static int
 check_parse(struct lctx *c, const struct ynode *m, struct check *k, struct pos *idpos)
 {
-	static const int required[] = {KK_ID,	     KK_TITLE,    KK_TARGET,	 KK_COMPONENT,
+	static const int required[] = {KK_ID,	     KK_TITLE,	  KK_TARGET,	 KK_COMPONENT,
 				       KK_AUTOMATED, KK_EXPECTED, KK_REMEDIATION};
 	const struct ynode *v[MAX_KEYS];
 	struct tctx tc = {k, 1};
@@ -1839,8 +1930,9 @@ check_parse(struct lctx *c, const struct ynode *m, struct check *k, struct pos *
 	    get_str(c, v[KK_COMPONENT], "component", 1, &k->component) < 0)
 		return -1;
 	if (name_in(k->component, reserved_comps) < 0 && profile_comp(c->p, k->component) == NULL)
-		return lerr(c, v[KK_COMPONENT], "unknown component '%s' (a component of "
-						"components.yaml, \"(files)\" or \"cluster\")",
+		return lerr(c, v[KK_COMPONENT],
+			    "unknown component '%s' (a component of "
+			    "components.yaml, \"(files)\" or \"cluster\")",
 			    qs(c, k->component));
 	if (v[KK_ROLE] && str_in(c, v[KK_ROLE], "role", roles, &k->role) < 0)
 		return -1;
@@ -1854,8 +1946,9 @@ check_parse(struct lctx *c, const struct ynode *m, struct check *k, struct pos *
 		return -1;
 	if (v[KK_TEST]) {
 		if (k->cluster_scope)
-			return lerr(c, v[KK_TEST], "a cluster_scope check is not judged on the "
-						   "node: use evidence, not test");
+			return lerr(c, v[KK_TEST],
+				    "a cluster_scope check is not judged on the "
+				    "node: use evidence, not test");
 		k->test = test_parse(c, v[KK_TEST], &tc);
 		if (k->test == NULL)
 			return -1;
@@ -1962,12 +2055,14 @@ fd_trusted(struct lctx *c, int fd, const char *shown, int want_dir)
 		return lerr_file(c, EINVAL, shown, "refusing a profile %s that is not a %s", what,
 				 want_dir ? "directory" : "regular file");
 	if ((st.st_mode & 022) != 0)
-		return lerr_file(c, EPERM, shown, "refusing a profile %s that is group- or "
-						  "world-writable (mode %04o)",
+		return lerr_file(c, EPERM, shown,
+				 "refusing a profile %s that is group- or "
+				 "world-writable (mode %04o)",
 				 what, (unsigned)(st.st_mode & 07777));
 	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return lerr_file(c, EPERM, shown, "refusing a profile %s owned by uid %u "
-						  "(neither root nor the caller)",
+		return lerr_file(c, EPERM, shown,
+				 "refusing a profile %s owned by uid %u "
+				 "(neither root nor the caller)",
 				 what, (unsigned)st.st_uid);
 	return 0;
 }
@@ -1989,10 +2084,11 @@ open_checked(struct lctx *c, int dirfd, const char *name, const char *shown, int
 	if (fd < 0) {
 		int e = errno;
 
-		if ((e == ELOOP || e == ENOTDIR) && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISLNK(st.st_mode))
-			return lerr_file(c, EPERM, shown, "refusing a profile %s that is a symbolic "
-							  "link",
+		if ((e == ELOOP || e == ENOTDIR) &&
+		    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			return lerr_file(c, EPERM, shown,
+					 "refusing a profile %s that is a symbolic "
+					 "link",
 					 what);
 		if (e == ENOTDIR)
 			return lerr_file(c, e, shown, "not a directory");
@@ -2021,7 +2117,8 @@ parse_file(struct lctx *c, int dirfd, const char *name, const char *shown)
 	close(fd);
 	if (doc == NULL) {
 		if (c->err == NULL) {
-			c->err = yerr ? yerr : xasprintf("%s: cannot parse: %s", shown, strerror(e));
+			c->err =
+				yerr ? yerr : xasprintf("%s: cannot parse: %s", shown, strerror(e));
 			c->err_errno = e ? e : EINVAL;
 		} else {
 			free(yerr);
@@ -2084,17 +2181,17 @@ list_yaml(struct lctx *c, int fd, const char *shown, struct strv *out)
 /* Everything one benchmark directory says, before its base is applied. */
 struct level {
 	const char *name;
-	struct strv shown;      /* file paths for messages, kept while pos[] points in */
+	struct strv shown; /* file paths for messages, kept while pos[] points in */
 	struct ydoc **docs;
 	size_t ndocs;
 	struct clist checks;
 	char *title;
-	const struct ynode *base;  /* base: node, or NULL */
+	const struct ynode *base; /* base: node, or NULL */
 	const char *base_file;
 	struct {
 		const struct ynode *n;
 		const char *file;
-	} *rm;
+	} * rm;
 	size_t nrm;
 };
 
@@ -2126,7 +2223,8 @@ bench_file_parse(struct lctx *c, struct level *lv, const struct ydoc *doc)
 	const struct ynode *seq;
 
 	if (doc->root == NULL)
-		return lerr(c, NULL, "empty file: expected a mapping with 'benchmark:' and 'checks:'");
+		return lerr(c, NULL,
+			    "empty file: expected a mapping with 'benchmark:' and 'checks:'");
 	if (map_fields(c, doc->root, "a benchmark file", bench_keys, v) < 0 ||
 	    need(c, doc->root, v[BK_BENCHMARK], "benchmark", "a benchmark file") < 0)
 		return -1;
@@ -2272,8 +2370,8 @@ overlay_apply(struct lctx *c, struct level *lv, struct clist *base)
 		struct check *k = sorted_find(base, orig, lv->checks.v[i].id);
 
 		if (k != NULL && removed[k - base->v]) {
-			lerr_pos(c, &lv->checks.pos[i],
-				 "check '%s' is both removed and replaced", lv->checks.v[i].id);
+			lerr_pos(c, &lv->checks.pos[i], "check '%s' is both removed and replaced",
+				 lv->checks.v[i].id);
 			goto out;
 		}
 		if (k == NULL)
@@ -2314,8 +2412,8 @@ out:
 /* Loads benchmark `name` (and, for an overlay, its bases) into out, sorted by
  * id. from: where the name came from (a base: node), or NULL at the top. */
 static int
-load_bench(struct lctx *c, const char *name, const struct pos *from, int depth,
-	   struct clist *out, char **title)
+load_bench(struct lctx *c, const char *name, const struct pos *from, int depth, struct clist *out,
+	   char **title)
 {
 	struct level lv = {.name = name};
 	char *dshown = xasprintf("%s/%s", c->pdir_shown, qs(c, name));
@@ -2323,8 +2421,7 @@ load_bench(struct lctx *c, const char *name, const struct pos *from, int depth,
 	int dfd = -1, r = -1;
 
 	if (depth > PROFILE_MAX_BASE_DEPTH) {
-		lerr_pos(c, from, "overlays nested deeper than %d levels",
-			 PROFILE_MAX_BASE_DEPTH);
+		lerr_pos(c, from, "overlays nested deeper than %d levels", PROFILE_MAX_BASE_DEPTH);
 		goto out;
 	}
 	for (size_t i = 0; i < c->nstack; i++) {
@@ -2345,8 +2442,8 @@ load_bench(struct lctx *c, const char *name, const struct pos *from, int depth,
 		if (from != NULL && c->err != NULL) {
 			char *inner = c->err;
 
-			c->err = xasprintf("%s:%d:%d: base %s: %s", from->file, from->line, from->col,
-					   qs(c, name), inner);
+			c->err = xasprintf("%s:%d:%d: base %s: %s", from->file, from->line,
+					   from->col, qs(c, name), inner);
 			free(inner);
 		}
 		goto pop;
@@ -2497,7 +2594,8 @@ profile_load(const char *profile_dir, const char *benchmark, char **err)
 	if (load_bench(&c, benchmark, NULL, 0, &checks, &p->title) < 0)
 		goto fail;
 	if (checks.n == 0) {
-		lerr_file(&c, EINVAL, c.pdir_shown, "benchmark %s has no checks", qs(&c, benchmark));
+		lerr_file(&c, EINVAL, c.pdir_shown, "benchmark %s has no checks",
+			  qs(&c, benchmark));
 		goto fail;
 	}
 	free(checks.pos);

@@ -19,13 +19,13 @@
 #include "report.h"
 
 #define TEXT_WIDTH 78
-#define TEXT_INDENT "       "      /* under the "[FAIL] " tag */
-#define TEXT_LABEL_WIDTH 13           /* strlen("remediation: ") */
+#define TEXT_INDENT "       " /* under the "[FAIL] " tag */
+#define TEXT_LABEL_WIDTH 13   /* strlen("remediation: ") */
 
 static const char *const state_names[RS__COUNT] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR"};
 static const char *const state_lower[RS__COUNT] = {"pass", "fail", "warn", "skip", "error"};
 static const char *const source_names[] = {"argv",    "environ", "config", "dropin",
-					   "default", "file",    "note"};
+					   "default", "file",	 "note"};
 
 const char *
 result_state_name(enum result_state s)
@@ -177,10 +177,10 @@ report_format_from_name(const char *name, enum report_format *out)
 		const char *name;
 		enum report_format fmt;
 	} names[] = {
-	    {"text", FMT_TEXT},
-	    {"json", FMT_JSON},
-	    {"junit", FMT_JUNIT},
-	    {"prometheus", FMT_PROMETHEUS},
+		{"text", FMT_TEXT},
+		{"json", FMT_JSON},
+		{"junit", FMT_JUNIT},
+		{"prometheus", FMT_PROMETHEUS},
 	};
 
 	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++) {
@@ -317,11 +317,11 @@ write_buf(FILE *out, struct sbuf *b)
 /* ---- text ---- */
 
 static const char *const state_color[RS__COUNT] = {
-    "\033[32m", /* PASS green */
-    "\033[31m", /* FAIL red */
-    "\033[33m", /* WARN yellow */
-    "\033[2m",  /* SKIP dim */
-    "\033[35m", /* ERROR magenta */
+	"\033[32m", /* PASS green */
+	"\033[31m", /* FAIL red */
+	"\033[33m", /* WARN yellow */
+	"\033[2m",  /* SKIP dim */
+	"\033[35m", /* ERROR magenta */
 };
 #define COLOR_RESET "\033[0m"
 
@@ -518,12 +518,23 @@ xml_escape(struct sbuf *b, const char *s)
 		const unsigned char *u = (const unsigned char *)s;
 
 		switch (*s) {
-		case '&': sbuf_add(b, "&amp;"); continue;
-		case '<': sbuf_add(b, "&lt;"); continue;
-		case '>': sbuf_add(b, "&gt;"); continue;
-		case '"': sbuf_add(b, "&quot;"); continue;
-		case '\'': sbuf_add(b, "&apos;"); continue;
-		default: break;
+		case '&':
+			sbuf_add(b, "&amp;");
+			continue;
+		case '<':
+			sbuf_add(b, "&lt;");
+			continue;
+		case '>':
+			sbuf_add(b, "&gt;");
+			continue;
+		case '"':
+			sbuf_add(b, "&quot;");
+			continue;
+		case '\'':
+			sbuf_add(b, "&apos;");
+			continue;
+		default:
+			break;
 		}
 		if (u[0] == 0xef && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf)) {
 			sbuf_addf(b, "\\x%02x\\x%02x\\x%02x", u[0], u[1], u[2]);

@@ -22,18 +22,18 @@ const char *ev_source_name(enum ev_source s); /* "argv", "environ", ..., "note" 
 
 struct evidence {
 	enum ev_source source;
-	pid_t pid;      /* argv, environ */
-	int index;      /* argv index, -1 when none */
-	char *text;     /* argv/environ text, config "key: value", default description, note */
-	char *file;     /* config, dropin: the file; file: the path */
-	int line;       /* config, dropin: 1-based line, 0 when none */
+	pid_t pid;  /* argv, environ */
+	int index;  /* argv index, -1 when none */
+	char *text; /* argv/environ text, config "key: value", default description, note */
+	char *file; /* config, dropin: the file; file: the path */
+	int line;   /* config, dropin: 1-based line, 0 when none */
 	/* EV_FILE facts */
-	int has_stat;   /* mode/uid/gid below are meaningful */
-	unsigned mode;  /* permission and type bits */
+	int has_stat;  /* mode/uid/gid below are meaningful */
+	unsigned mode; /* permission and type bits */
 	unsigned uid, gid;
 	char *owner, *group; /* names from the node's passwd/group, or NULL */
-	char *link;     /* symlink target inside the root, or NULL */
-	char *view;     /* "root" (the --root view) or "proc:PID" (the process's own root) */
+	char *link;	     /* symlink target inside the root, or NULL */
+	char *view;	     /* "root" (the --root view) or "proc:PID" (the process's own root) */
 };
 
 struct result {
@@ -56,14 +56,14 @@ struct report_comp {
 };
 
 struct report {
-	char *tool;      /* "kube-auditd" */
+	char *tool; /* "kube-auditd" */
 	char *version;
 	char *benchmark; /* "cis-1.12" */
 	char *hostname;
 	struct strv roles; /* "control-plane", "etcd", "worker" */
 	struct report_comp *comps;
 	size_t ncomps;
-	char *started_at;  /* RFC 3339 UTC */
+	char *started_at; /* RFC 3339 UTC */
 	double duration_ms;
 	struct strv notes; /* scan-wide diagnostics (e.g. hidepid) */
 	struct result *results;
@@ -71,11 +71,11 @@ struct report {
 	size_t counts[RS__COUNT];
 };
 
-struct result *report_add_result(struct report *r);         /* zeroed, appended */
-void evidence_free(struct evidence *e);                       /* its strings, not e */
+struct result *report_add_result(struct report *r);		      /* zeroed, appended */
+void evidence_free(struct evidence *e);				      /* its strings, not e */
 void evidence_copy(struct evidence *dst, const struct evidence *src); /* deep copy */
-struct evidence *result_add_evidence(struct result *res);     /* zeroed, index -1, appended */
-void report_count(struct report *r);                          /* fills counts */
+struct evidence *result_add_evidence(struct result *res); /* zeroed, index -1, appended */
+void report_count(struct report *r);			  /* fills counts */
 void report_free(struct report *r);
 
 /* Exit status of --once (DESIGN 3.1): 0 no FAIL and no ERROR, 1 a FAIL, 2 an ERROR. */

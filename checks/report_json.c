@@ -300,7 +300,8 @@ get_strv(json_t *o, const char *key, struct strv *out, const char *ctx, char **e
 			*err = xasprintf("%s: \"%s\" must be an array of strings", ctx, key);
 		return -1;
 	}
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		if (!json_is_string(item)) {
 			if (err)
 				*err = xasprintf("%s: %s[%zu] must be a string", ctx, key, i);
@@ -359,7 +360,8 @@ parse_mode(json_t *o, struct evidence *e, const char *ctx, char **err)
 	s = json_is_string(v) ? json_string_value(v) : NULL;
 	if (s == NULL || *s == '\0' || strspn(s, "01234567") != strlen(s) || strlen(s) > 7) {
 		if (err)
-			*err = xasprintf("%s: \"mode\" must be an octal string such as \"0644\"", ctx);
+			*err = xasprintf("%s: \"mode\" must be an octal string such as \"0644\"",
+					 ctx);
 		return -1;
 	}
 	e->mode = (unsigned)strtoul(s, NULL, 8);
@@ -457,7 +459,8 @@ result_from_json(json_t *o, struct result *res, const char *ctx, char **err)
 	}
 	res->automated = v && json_is_true(v);
 	if (evs) {
-		json_array_foreach(evs, i, item) {
+		json_array_foreach(evs, i, item)
+		{
 			char *ectx = xasprintf("%s.evidence[%zu]", ctx, i);
 			int rc = evidence_from_json(item, result_add_evidence(res), ectx, err);
 
@@ -489,7 +492,8 @@ node_from_json(json_t *root, struct report *r, char **err)
 	if (comps == NULL)
 		return 0;
 	r->comps = xcalloc(json_array_size(comps), sizeof(*r->comps));
-	json_array_foreach(comps, i, item) {
+	json_array_foreach(comps, i, item)
+	{
 		struct report_comp *c = &r->comps[i];
 		char *ctx = xasprintf("node.components[%zu]", i);
 		long long pid = 0;
@@ -562,12 +566,14 @@ report_from_json(const char *text, char **err)
 	root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		if (err)
-			*err = xasprintf("line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+			*err = xasprintf("line %d column %d: %s", jerr.line, jerr.column,
+					 jerr.text);
 		goto fail;
 	}
 	if (!json_is_object(root)) {
 		if (err)
-			*err = xstrdup("not a kube-auditd report: the document is not a JSON object");
+			*err = xstrdup(
+				"not a kube-auditd report: the document is not a JSON object");
 		goto fail;
 	}
 	r = xcalloc(1, sizeof(*r));
@@ -581,7 +587,8 @@ report_from_json(const char *text, char **err)
 	if (get_array(root, "results", 1, &results, "not a kube-auditd report", err) < 0 ||
 	    header_from_json(root, r, err) < 0)
 		goto fail;
-	json_array_foreach(results, i, item) {
+	json_array_foreach(results, i, item)
+	{
 		char *ctx = xasprintf("results[%zu]", i);
 		int rc = result_from_json(item, report_add_result(r), ctx, err);
 

@@ -28,8 +28,7 @@ st_ev(struct setting *st, enum ev_source src)
 	return e;
 }
 
-static void
-st_note(struct setting *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void st_note(struct setting *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 st_note(struct setting *st, const char *fmt, ...)
@@ -91,8 +90,8 @@ ynode_text(const struct ynode *n)
 }
 
 static void
-st_ev_config(struct setting *st, const struct cfgfile *f, const char *key, const struct ynode *keynode,
-	     const struct ynode *val)
+st_ev_config(struct setting *st, const struct cfgfile *f, const char *key,
+	     const struct ynode *keynode, const struct ynode *val)
 {
 	struct evidence *e = st_ev(st, f->is_dropin ? EV_DROPIN : EV_CONFIG);
 	char *text = ynode_text(val);
@@ -111,10 +110,10 @@ st_ev_config(struct setting *st, const struct cfgfile *f, const char *key, const
 static int
 yaml_bool(const struct ynode *n, int *out)
 {
-	static const char *const yes[] = {"y", "Y", "yes", "Yes", "YES", "true", "True",
-					  "TRUE", "on", "On", "ON", NULL};
-	static const char *const no[] = {"n", "N", "no", "No", "NO", "false", "False",
-					 "FALSE", "off", "Off", "OFF", NULL};
+	static const char *const yes[] = {"y",	  "Y",	  "yes", "Yes", "YES", "true",
+					  "True", "TRUE", "on",	 "On",	"ON",  NULL};
+	static const char *const no[] = {"n",	  "N",	   "no",  "No",	 "NO",	"false",
+					 "False", "FALSE", "off", "Off", "OFF", NULL};
 
 	if (n->kind != YN_SCALAR || n->quoted)
 		return -1;
@@ -183,7 +182,8 @@ value_from_ynode(struct value *v, enum vtype t, const struct ynode *n, char **er
 			struct sbuf b = {0};
 
 			for (size_t i = 0; i < v->list.n; i++)
-				sbuf_addf(&b, "%s%s=%s", i ? "," : "", v->list.v[i], v->mapvals.v[i]);
+				sbuf_addf(&b, "%s%s=%s", i ? "," : "", v->list.v[i],
+					  v->mapvals.v[i]);
 			v->raw = sbuf_steal(&b);
 		}
 		return 0;
@@ -249,7 +249,8 @@ snap_resolve_path(struct snapshot *s, const struct comp *c, const char *value, c
 		return 0;
 	}
 	if (c->proc == NULL) {
-		*err = xasprintf("relative path \"%s\" and no process to resolve it against", value);
+		*err = xasprintf("relative path \"%s\" and no process to resolve it against",
+				 value);
 		return -1;
 	}
 	/* The cwd's target is already in the auditor's view: read it through
@@ -259,8 +260,9 @@ snap_resolve_path(struct snapshot *s, const struct comp *c, const char *value, c
 	 * in it resolve inside the node as everywhere else. */
 	cwd = proc_cwd(c->proc->pid);
 	if (cwd == NULL) {
-		*err = xasprintf("relative path \"%s\": cannot read the working directory of pid %d: %s",
-				 value, (int)c->proc->pid, strerror(errno));
+		*err = xasprintf(
+			"relative path \"%s\": cannot read the working directory of pid %d: %s",
+			value, (int)c->proc->pid, strerror(errno));
 		return -1;
 	}
 	*path = xasprintf("%s%s%s", cwd, str_has_suffix(cwd, "/") ? "" : "/", value);
@@ -363,8 +365,9 @@ comp_load_config(struct snapshot *s, struct comp *c)
 			if (procs_read_environ(c->proc) == 0)
 				val = procs_getenv(c->proc, d->config_env);
 			else
-				c->cfg_error = xasprintf("cannot read /proc/%d/environ: %s",
-							 (int)c->proc->pid, strerror(c->proc->env_err));
+				c->cfg_error =
+					xasprintf("cannot read /proc/%d/environ: %s",
+						  (int)c->proc->pid, strerror(c->proc->env_err));
 		}
 		break;
 	case MODEL_KUBELET:
@@ -421,8 +424,8 @@ resolve_default(struct setting *st, struct comp *c, const struct flagdef *fd, co
 			const struct setting *o = snap_setting_c(c->snap, c, other);
 
 			free(text);
-			text = xasprintf("%.*s%s%s", (int)(b - def),
-					 def, o && o->has_value ? o->val.raw : "", end + 1);
+			text = xasprintf("%.*s%s%s", (int)(b - def), def,
+					 o && o->has_value ? o->val.raw : "", end + 1);
 			free(other);
 		}
 	}
@@ -514,8 +517,9 @@ from_env(struct setting *st, struct comp *c, const struct flagdef *fd)
 	struct value v;
 
 	if (procs_read_environ(c->proc) < 0) {
-		st_error(st, xasprintf("%s: cannot read /proc/%d/environ to look up %s: %s", fd->name,
-				       (int)c->proc->pid, name, strerror(c->proc->env_err)));
+		st_error(st,
+			 xasprintf("%s: cannot read /proc/%d/environ to look up %s: %s", fd->name,
+				   (int)c->proc->pid, name, strerror(c->proc->env_err)));
 		return 1;
 	}
 	val = procs_getenv(c->proc, name);
@@ -664,8 +668,9 @@ resolve_kubelet(struct setting *st, struct comp *c, const struct flagdef *fd)
 		/* the kubelet's decoder replaces a zero duration by its default */
 		if (fd->type == VT_DURATION && st->status == SET_OK && st->val.dur_ns == 0 &&
 		    fd->def_config) {
-			st_note(st, "a zero %s in the config file is replaced by the default when the "
-				    "kubelet decodes it",
+			st_note(st,
+				"a zero %s in the config file is replaced by the default when the "
+				"kubelet decodes it",
 				fd->key);
 			value_free(&st->val);
 			st->has_value = 0;
@@ -694,12 +699,13 @@ resolve_configfile(struct setting *st, struct comp *c, const struct flagdef *fd)
 	f = comp_flag(c, fd->name);
 	if (f && f->nocc) {
 		st_ev_flag(st, c, f);
-		st_note(st, "--%s on the command line is ignored: %s was started with --%s", fd->name,
-			c->def->name, c->def->config_flag);
+		st_note(st, "--%s on the command line is ignored: %s was started with --%s",
+			fd->name, c->def->name, c->def->config_flag);
 	}
 	if (fd->key && from_config(st, c->cfg, fd, fd->key))
 		return;
-	resolve_default(st, c, fd, fd->key ? NULL : "not read from the command line when --config is given");
+	resolve_default(st, c, fd,
+			fd->key ? NULL : "not read from the command line when --config is given");
 }
 
 static void
@@ -715,8 +721,9 @@ resolve_etcd(struct setting *st, struct comp *c, const struct flagdef *fd)
 		}
 		if (f && f->nocc && strcmp(fd->name, c->def->config_flag) != 0) {
 			st_ev_flag(st, c, f);
-			st_note(st, "--%s on the command line is ignored: etcd reads only its config "
-				    "file when one is given",
+			st_note(st,
+				"--%s on the command line is ignored: etcd reads only its config "
+				"file when one is given",
 				fd->name);
 		}
 		if (!from_config(st, c->cfg, fd, fd->key ? fd->key : fd->name))
@@ -751,7 +758,8 @@ resolve_path(struct snapshot *s, struct setting *st, struct comp *c, const struc
 		base = dir;
 		base_view = st->from_cfg->view_pid;
 	}
-	if (snap_resolve_path(s, c, st->val.raw, base, base_view, &st->path, &st->view_pid, &err) < 0)
+	if (snap_resolve_path(s, c, st->val.raw, base, base_view, &st->path, &st->view_pid, &err) <
+	    0)
 		st_error(st, err);
 	free(dir);
 }
@@ -945,8 +953,8 @@ derived_authz(struct snapshot *s, struct comp *c, const struct deriveddef *dd, s
 		char *j = strv_join(&dd->defaults, ",");
 
 		strv_copy(&st->val.list, &dd->defaults);
-		e->text = xasprintf("authorization modes: default %s (neither --%s nor --%s given)", j,
-				    dd->flag, dd->flag2 ? dd->flag2 : "?");
+		e->text = xasprintf("authorization modes: default %s (neither --%s nor --%s given)",
+				    j, dd->flag, dd->flag2 ? dd->flag2 : "?");
 		free(j);
 		st->from_default = 1;
 	}
@@ -971,8 +979,8 @@ derived_anonymous(struct snapshot *s, struct comp *c, const struct deriveddef *d
 
 		en = ynode_map_get(anon, "enabled");
 		if (en && yaml_bool(en, &b) < 0) {
-			st_error(st, xasprintf("%s:%d: anonymous.enabled: expected a boolean", f->path,
-					       en->line));
+			st_error(st, xasprintf("%s:%d: anonymous.enabled: expected a boolean",
+					       f->path, en->line));
 			return;
 		}
 		st_ev_config(st, f, "anonymous.enabled", NULL, en ? en : anon);

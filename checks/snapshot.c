@@ -68,10 +68,11 @@ snap_bind_procs(struct snapshot *s)
 	}
 	for (size_t i = 0; i < s->ncomps; i++)
 		if (s->comps[i].nprocs > 1)
-			strv_push_take(&s->notes,
-				       xasprintf("%d %s processes run on this node; pid %d was audited",
-						 s->comps[i].nprocs, s->comps[i].def->name,
-						 (int)s->comps[i].proc->pid));
+			strv_push_take(
+				&s->notes,
+				xasprintf("%d %s processes run on this node; pid %d was audited",
+					  s->comps[i].nprocs, s->comps[i].def->name,
+					  (int)s->comps[i].proc->pid));
 }
 
 static struct snapshot *
@@ -90,8 +91,7 @@ snap_alloc(const struct profile *prof, const char *rootdir, char **err)
 	s->root_real = realpath(rootdir ? rootdir : "/", NULL);
 	s->ncomps = prof->ncomps;
 	s->comps = xcalloc(s->ncomps, sizeof(*s->comps));
-	for (size_t i = 0; i < s->ncomps; i++)
-	{
+	for (size_t i = 0; i < s->ncomps; i++) {
 		s->comps[i].def = &prof->comps[i];
 		s->comps[i].snap = s;
 	}
@@ -118,9 +118,10 @@ snap_new(const struct profile *prof, const char *rootdir, char **err)
 	}
 	free(names);
 	if (s->procs.hidepid)
-		strv_push(&s->notes, "/proc is mounted with hidepid and this auditor is not privileged: "
-				     "processes of other users are invisible, so a component that is not "
-				     "seen cannot be reported absent (its checks are ERROR)");
+		strv_push(&s->notes,
+			  "/proc is mounted with hidepid and this auditor is not privileged: "
+			  "processes of other users are invisible, so a component that is not "
+			  "seen cannot be reported absent (its checks are ERROR)");
 	snap_bind_procs(s);
 	return s;
 }

@@ -21,35 +21,35 @@
 #include "report.h"
 #include "yamlcfg.h"
 
-struct cfgfile {          /* a config file a component reads */
-	char *path;           /* as named (absolute, in the view below) */
-	pid_t view_pid;       /* 0: the --root view; else read through /proc/PID/root */
-	struct ydoc *doc;     /* NULL when it could not be read/parsed */
-	char *error;          /* why, "FILE:LINE:COL: ..." or "FILE: No such file or directory" */
+struct cfgfile {	  /* a config file a component reads */
+	char *path;	  /* as named (absolute, in the view below) */
+	pid_t view_pid;	  /* 0: the --root view; else read through /proc/PID/root */
+	struct ydoc *doc; /* NULL when it could not be read/parsed */
+	char *error;	  /* why, "FILE:LINE:COL: ..." or "FILE: No such file or directory" */
 	int is_dropin;
 };
 
-struct comp {             /* one component definition and, when found, its process */
+struct comp { /* one component definition and, when found, its process */
 	const struct compdef *def;
 	struct snapshot *snap; /* back pointer */
-	struct proc *proc;    /* NULL: not running on this node */
-	int nprocs;           /* how many processes matched (first one is used) */
+	struct proc *proc;     /* NULL: not running on this node */
+	int nprocs;	       /* how many processes matched (first one is used) */
 	struct flagset flags;
 	/* config layers, loaded on first use */
 	int cfg_loaded;
-	int config_mode;      /* kubelet: started with --config; others: a config file decides */
-	const struct cfgfile *cfg; /* the main config file, or NULL */
+	int config_mode; /* kubelet: started with --config; others: a config file decides */
+	const struct cfgfile *cfg;	/* the main config file, or NULL */
 	const struct cfgfile **dropins; /* kubelet --config-dir *.conf, lexical order */
 	size_t ndropins;
-	char *cfg_error;      /* a layer could not be read: settings resolve to ERROR */
+	char *cfg_error;	/* a layer could not be read: settings resolve to ERROR */
 	struct setting **cache; /* resolved settings (pointers stay valid) */
 	size_t ncache;
 };
 
 enum setting_status {
-	SET_OK = 0,         /* value below is the effective value (maybe unset) */
-	SET_NOT_RUNNING,    /* the component does not run here */
-	SET_ERROR,          /* could not be resolved: see error */
+	SET_OK = 0,	 /* value below is the effective value (maybe unset) */
+	SET_NOT_RUNNING, /* the component does not run here */
+	SET_ERROR,	 /* could not be resolved: see error */
 };
 
 struct setting {
@@ -57,27 +57,27 @@ struct setting {
 	enum setting_status status;
 	char *error;
 	enum vtype type;
-	int has_value;      /* 0: unset (no value and no default) */
+	int has_value; /* 0: unset (no value and no default) */
 	struct value val;
-	int from_default;   /* the value is the component's default */
-	int explicit;       /* set by a flag, env, config file or drop-in */
+	int from_default;		/* the value is the component's default */
+	int explicit;			/* set by a flag, env, config file or drop-in */
 	const struct cfgfile *from_cfg; /* the config layer that decided, or NULL */
 	/* for path settings: where to read the file */
-	char *path;         /* absolute path in the view */
-	pid_t view_pid;     /* 0: --root view; else /proc/PID/root */
-	struct evidence *ev;/* what decided the value, in order */
+	char *path;	     /* absolute path in the view */
+	pid_t view_pid;	     /* 0: --root view; else /proc/PID/root */
+	struct evidence *ev; /* what decided the value, in order */
 	size_t nev;
 };
 
 struct snapshot {
 	struct froot *root;
-	char *root_real;      /* the root's canonical absolute path */
+	char *root_real; /* the root's canonical absolute path */
 	const struct profile *prof;
 	struct proclist procs;
-	struct comp *comps;   /* one per profile component, same order */
+	struct comp *comps; /* one per profile component, same order */
 	size_t ncomps;
 	char *hostname;
-	struct strv notes;    /* scan-wide diagnostics for the report */
+	struct strv notes; /* scan-wide diagnostics for the report */
 	/* private caches */
 	struct cfgfile **cfgs; /* every config file read, by (view, path) */
 	size_t ncfgs;

@@ -343,6 +343,9 @@ log_emit(enum log_level lvl, const char *msg)
 		fprintf(stderr, "%s: %s\n", log_prog, msg);
 }
 
+static void log_vmsg(enum log_level lvl, int with_errno, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static void
 log_vmsg(enum log_level lvl, int with_errno, const char *fmt, va_list ap)
 {

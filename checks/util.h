@@ -24,8 +24,8 @@ struct strv {
 	size_t cap;
 };
 
-void strv_push(struct strv *sv, const char *s);       /* copies s */
-void strv_push_take(struct strv *sv, char *s);         /* takes s */
+void strv_push(struct strv *sv, const char *s);	      /* copies s */
+void strv_push_take(struct strv *sv, char *s);	      /* takes s */
 int strv_index(const struct strv *sv, const char *s); /* -1 when absent */
 void strv_remove_at(struct strv *sv, size_t i);
 void strv_clear(struct strv *sv); /* frees the strings, keeps the array */
@@ -45,9 +45,9 @@ void sbuf_add(struct sbuf *b, const char *s);
 void sbuf_addn(struct sbuf *b, const char *s, size_t n);
 void sbuf_addc(struct sbuf *b, char c);
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap);
+void sbuf_vaddf(struct sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 const char *sbuf_str(struct sbuf *b); /* "" when empty, never NULL */
-char *sbuf_steal(struct sbuf *b);    /* caller frees; buffer reset */
+char *sbuf_steal(struct sbuf *b);     /* caller frees; buffer reset */
 void sbuf_free(struct sbuf *b);
 
 /* Logging. Foreground: stderr; the daemon may switch to syslog. log_warn

@@ -31,7 +31,7 @@
 
 static const char *const vtype_names[] = {
 	[VT_STRING] = "string", [VT_BOOL] = "bool",   [VT_INT] = "int", [VT_DURATION] = "duration",
-	[VT_SLICE] = "slice",   [VT_ARRAY] = "array", [VT_MAP] = "map", [VT_FLOAT] = "float",
+	[VT_SLICE] = "slice",	[VT_ARRAY] = "array", [VT_MAP] = "map", [VT_FLOAT] = "float",
 };
 
 #define NVTYPES (sizeof(vtype_names) / sizeof(vtype_names[0]))
@@ -289,7 +289,8 @@ go_parse_float(const char *s, double *out)
 			underscores = 1;
 		} else if (*p == '.' && !dot) {
 			dot = 1;
-		} else if (hex ? digit_val((unsigned char)*p) < 16 : digit_val((unsigned char)*p) < 10) {
+		} else if (hex ? digit_val((unsigned char)*p) < 16
+			       : digit_val((unsigned char)*p) < 10) {
 			digits = 1;
 		} else {
 			break;
@@ -455,7 +456,8 @@ go_parse_duration(const char *s, long long *ns)
 		if (ulen == 0)
 			goto invalid; /* missing unit */
 		for (size_t i = 0; i < sizeof(dur_units) / sizeof(dur_units[0]); i++) {
-			if (strlen(dur_units[i].name) == ulen && memcmp(dur_units[i].name, u, ulen) == 0) {
+			if (strlen(dur_units[i].name) == ulen &&
+			    memcmp(dur_units[i].name, u, ulen) == 0) {
 				unit = dur_units[i].ns;
 				break;
 			}
@@ -630,8 +632,8 @@ space_at(const unsigned char *p, size_t avail)
 		if ((p[0] & 0xf0) != 0xe0 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
 			return 0;
 		cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
-		if (cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
-		    cp == 0x202f || cp == 0x205f || cp == 0x3000)
+		if (cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
+		    cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000)
 			return 3;
 	}
 	return 0;
@@ -745,7 +747,8 @@ value_parse(struct value *v, enum vtype t, const char *text, const char **err)
 		break;
 	case VT_BOOL:
 		if (go_parse_bool(text, &v->b) < 0)
-			e = "invalid Go bool (want 1, t, T, TRUE, true, True, 0, f, F, FALSE, false or False)";
+			e = "invalid Go bool (want 1, t, T, TRUE, true, True, 0, f, F, FALSE, "
+			    "false or False)";
 		break;
 	case VT_INT:
 		if (go_parse_int(text, &v->i) < 0)

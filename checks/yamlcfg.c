@@ -60,8 +60,8 @@ clamp_int(size_t v)
 	return v >= INT_MAX ? INT_MAX : (int)v;
 }
 
-static int
-yp_fail(struct yparse *p, int eno, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int yp_fail(struct yparse *p, int eno, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Records the first error only: later ones are consequences. */
 static int
@@ -352,8 +352,7 @@ on_scalar(struct yparse *p, const yaml_event_t *ev)
 		return -1;
 	n->scalar = xstrndup((const char *)v, len);
 	/* An explicit !!str makes "true" a string just as quotes do. */
-	n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-		    tag_is(tag, YAML_STR_TAG);
+	n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || tag_is(tag, YAML_STR_TAG);
 	n->is_null = (!n->quoted && is_null_text(n->scalar) && tag == NULL) ||
 		     tag_is(tag, YAML_NULL_TAG);
 	if (ev->data.scalar.anchor)
@@ -365,8 +364,8 @@ on_scalar(struct yparse *p, const yaml_event_t *ev)
 static int
 on_collection_start(struct yparse *p, const yaml_event_t *ev, enum ynode_kind kind)
 {
-	const yaml_char_t *anchor = kind == YN_MAP ? ev->data.mapping_start.anchor
-						   : ev->data.sequence_start.anchor;
+	const yaml_char_t *anchor =
+		kind == YN_MAP ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
 	struct ynode *n;
 
 	if (p->depth >= YAML_MAX_DEPTH)
@@ -485,8 +484,8 @@ on_collection_end(struct yparse *p)
 	if (f->node->kind == YN_MAP && map_check_dups(p, f->node) < 0)
 		return -1;
 	if (f->cap > f->node->nitems)
-		f->node->items = xrealloc(f->node->items,
-					  f->node->nitems * sizeof(*f->node->items));
+		f->node->items =
+			xrealloc(f->node->items, f->node->nitems * sizeof(*f->node->items));
 	return 0;
 }
 

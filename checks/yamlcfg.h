@@ -18,18 +18,18 @@ enum ynode_kind { YN_SCALAR, YN_SEQ, YN_MAP };
 
 struct ynode {
 	enum ynode_kind kind;
-	int line;       /* 1-based */
-	int col;        /* 1-based */
-	char *scalar;   /* YN_SCALAR: the text */
-	int quoted;     /* YN_SCALAR: written in quotes (so "true" is a string) */
-	int is_null;    /* YN_SCALAR: ~, null, Null, NULL or empty plain scalar */
+	int line;	      /* 1-based */
+	int col;	      /* 1-based */
+	char *scalar;	      /* YN_SCALAR: the text */
+	int quoted;	      /* YN_SCALAR: written in quotes (so "true" is a string) */
+	int is_null;	      /* YN_SCALAR: ~, null, Null, NULL or empty plain scalar */
 	struct ynode **items; /* YN_SEQ: items; YN_MAP: keys and values alternate */
-	size_t nitems;  /* YN_SEQ: count; YN_MAP: 2 * number of pairs */
+	size_t nitems;	      /* YN_SEQ: count; YN_MAP: 2 * number of pairs */
 };
 
 struct ydoc {
-	char *path;          /* for messages */
-	struct ynode *root;  /* NULL for an empty document */
+	char *path;	    /* for messages */
+	struct ynode *root; /* NULL for an empty document */
 	/* private: node storage */
 	struct ynode **all;
 	size_t nall, capall;

@@ -145,8 +145,8 @@ setup(void)
 	root = malloc(strlen(tmp) + 8);
 	sprintf(root, "%s/root", tmp);
 	tu_mkdirs(tmp, "root/etc");
-	tu_write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/sh\netcd:x:4242:4243::/:/bin/false\n",
-		 0644);
+	tu_write(root, "etc/passwd",
+		 "root:x:0:0:root:/root:/bin/sh\netcd:x:4242:4243::/:/bin/false\n", 0644);
 	tu_write(root, "etc/group", "root:x:0:\netcd:x:4243:\n", 0644);
 	prof = NULL;
 	snap = NULL;
@@ -163,48 +163,138 @@ teardown(void)
 }
 
 #define CHECK(id, auto_, comp, test)                                                               \
-	"  - id: \"" id "\"\n    title: t" id "\n    target: master\n    component: " comp           \
+	"  - id: \"" id "\"\n    title: t" id "\n    target: master\n    component: " comp         \
 	"\n    automated: " auto_ "\n    expected: e\n    remediation: r\n    test: " test "\n"
 
 START_TEST(test_setting_operators)
 {
-	const char *argv[] = {"kube-apiserver", "--profiling=0", "--audit-log-maxage", "30",
-			      "--request-timeout=90s", "--bind-address=127.0.0.5",
-			      "--tls-cipher-suites=TLS_A,TLS_B", "--authorization-mode=Node,RBAC",
-			      "--feature-gates=X=False", NULL};
+	const char *argv[] = {"kube-apiserver",
+			      "--profiling=0",
+			      "--audit-log-maxage",
+			      "30",
+			      "--request-timeout=90s",
+			      "--bind-address=127.0.0.5",
+			      "--tls-cipher-suites=TLS_A,TLS_B",
+			      "--authorization-mode=Node,RBAC",
+			      "--feature-gates=X=False",
+			      NULL};
 
-	load(CHECK("1.1", "true", "kube-apiserver", "{setting: profiling, op: eq, value: false}")
-	     CHECK("1.2", "true", "kube-apiserver", "{setting: profiling, op: ne, value: \"false\"}")
-	     CHECK("1.3", "true", "kube-apiserver", "{setting: audit-log-maxage, op: ge, value: 30}")
-	     CHECK("1.4", "true", "kube-apiserver", "{setting: audit-log-maxage, op: gt, value: 30}")
-	     CHECK("1.5", "true", "kube-apiserver", "{setting: request-timeout, op: gt, value: 1m}")
-	     CHECK("1.6", "true", "kube-apiserver", "{setting: bind-address, op: loopback}")
-	     CHECK("1.7", "true", "kube-apiserver",
-		   "{setting: tls-cipher-suites, op: subset, values: [TLS_A, TLS_B, TLS_C]}")
-	     CHECK("1.8", "true", "kube-apiserver",
-		   "{setting: tls-cipher-suites, op: subset, values: [TLS_A]}")
-	     CHECK("1.9", "true", "kube-apiserver", "{setting: authorization-mode, op: has, value: Node}")
-	     CHECK("1.10", "true", "kube-apiserver",
-		   "{setting: authorization-mode, op: lacks, value: AlwaysAllow}")
-	     CHECK("1.11", "true", "kube-apiserver",
-		   "{setting: feature-gates, key: X, op: ne, value: \"false\"}")
-	     CHECK("1.12", "true", "kube-apiserver",
-		   "{setting: feature-gates, key: Y, op: ne, value: \"false\"}")
-	     CHECK("1.13", "true", "kube-apiserver", "{setting: token-auth-file, op: absent}")
-	     CHECK("1.14", "true", "kube-apiserver", "{setting: profiling, op: present}")
-	     CHECK("1.15", "true", "kube-apiserver",
-		   "{setting: authorization-mode, op: regex, value: \"^Node,\"}")
-	     CHECK("1.16", "true", "kube-apiserver", "{setting: audit-log-path, op: nonempty}")
-	     CHECK("1.17", "true", "kube-apiserver",
-		   "{setting: authorization-mode, op: has, value: Nod}")
-	     CHECK("1.18", "true", "kube-apiserver", "{setting: bind-address, op: in, values: [a, 127.0.0.5]}"));
+	load(CHECK("1.1", "true", "kube-apiserver",
+		   "{setting: profiling, op: eq, value: false}") CHECK("1.2", "true",
+								       "kube-apiserver",
+								       "{setting: profiling, op: "
+								       "ne, value: \"false\"}")
+		     CHECK("1.3", "true", "kube-apiserver",
+			   "{setting: audit-log-maxage, op: ge, value: 30}") CHECK("1.4", "true",
+										   "kube-apiserver",
+										   "{setting: "
+										   "audit-log-"
+										   "maxage, op: "
+										   "gt, value: 30}")
+			     CHECK("1.5", "true", "kube-apiserver",
+				   "{setting: request-timeout, op: gt, value: 1m}") CHECK("1.6",
+											  "true",
+											  "kube-"
+											  "apiserve"
+											  "r",
+											  "{setting"
+											  ": "
+											  "bind-"
+											  "address,"
+											  " op: "
+											  "loopback"
+											  "}")
+				     CHECK("1.7", "true", "kube-apiserver",
+					   "{setting: tls-cipher-suites, op: subset, values: "
+					   "[TLS_A, TLS_B, TLS_C]}") CHECK("1.8", "true",
+									   "kube-apiserver",
+									   "{setting: "
+									   "tls-cipher-suites, op: "
+									   "subset, values: "
+									   "[TLS_A]}") CHECK("1.9",
+											     "true",
+											     "kube-"
+											     "apise"
+											     "rver",
+											     "{sett"
+											     "ing: "
+											     "autho"
+											     "rizat"
+											     "ion-"
+											     "mode,"
+											     " op: "
+											     "has, "
+											     "value"
+											     ": "
+											     "Node"
+											     "}")
+					     CHECK("1.10", "true", "kube-apiserver",
+						   "{setting: authorization-mode, op: lacks, "
+						   "value: AlwaysAllow}") CHECK("1.11", "true",
+										"kube-apiserver",
+										"{setting: "
+										"feature-gates, "
+										"key: X, op: ne, "
+										"value: \"false\"}")
+						     CHECK("1.12", "true", "kube-apiserver",
+							   "{setting: feature-gates, key: Y, op: "
+							   "ne, value: \"false\"}") CHECK("1.13",
+											  "true",
+											  "kube-"
+											  "apiserve"
+											  "r",
+											  "{setting"
+											  ": "
+											  "token-"
+											  "auth-"
+											  "file, "
+											  "op: "
+											  "absent}")
+							     CHECK("1.14", "true", "kube-apiserver",
+								   "{setting: profiling, op: "
+								   "present}") CHECK("1.15", "true",
+										     "kube-"
+										     "apiserver",
+										     "{setting: "
+										     "authorization"
+										     "-mode, op: "
+										     "regex, "
+										     "value: "
+										     "\"^Node,\"}")
+								     CHECK("1.16", "true",
+									   "kube-apiserver",
+									   "{setting: "
+									   "audit-log-path, op: "
+									   "nonempty}")
+									     CHECK("1.17", "true",
+										   "kube-apiserver",
+										   "{setting: "
+										   "authorization-"
+										   "mode, op: has, "
+										   "value: Nod}")
+										     CHECK("1.18",
+											   "true",
+											   "kube-"
+											   "apiserv"
+											   "er",
+											   "{settin"
+											   "g: "
+											   "bind-"
+											   "address"
+											   ", op: "
+											   "in, "
+											   "values:"
+											   " [a, "
+											   "127.0."
+											   "0.5]"
+											   "}"));
 	run("kube-apiserver", argv);
-	ck_assert_int_eq(state_of("1.1", NULL), RS_PASS);  /* Go bool "0" is false */
+	ck_assert_int_eq(state_of("1.1", NULL), RS_PASS); /* Go bool "0" is false */
 	ck_assert_int_eq(state_of("1.2", NULL), RS_FAIL);
 	ck_assert_int_eq(state_of("1.3", NULL), RS_PASS);
 	ck_assert_int_eq(state_of("1.4", NULL), RS_FAIL);
-	ck_assert_int_eq(state_of("1.5", NULL), RS_PASS);  /* 90s > 1m as durations */
-	ck_assert_int_eq(state_of("1.6", NULL), RS_PASS);  /* 127.0.0.0/8 */
+	ck_assert_int_eq(state_of("1.5", NULL), RS_PASS); /* 90s > 1m as durations */
+	ck_assert_int_eq(state_of("1.6", NULL), RS_PASS); /* 127.0.0.0/8 */
 	ck_assert_int_eq(state_of("1.7", NULL), RS_PASS);
 	ck_assert_int_eq(state_of("1.8", NULL), RS_FAIL);
 	ck_assert_int_eq(state_of("1.9", NULL), RS_PASS);
@@ -243,23 +333,52 @@ START_TEST(test_combinations_and_states)
 	const char *argv[] = {"kube-apiserver", "--profiling=false", NULL};
 
 	load(CHECK("1.1", "true", "kube-apiserver",
-		   "{all: [{setting: profiling, op: eq, value: false}, {setting: audit-log-maxage, op: ge, value: 1}]}")
-	     CHECK("1.2", "true", "kube-apiserver",
-		   "{any: [{setting: profiling, op: eq, value: true}, {setting: audit-log-maxage, op: ge, value: 0}]}")
-	     CHECK("1.3", "true", "kube-apiserver", "{not: {setting: profiling, op: eq, value: true}}")
-	     CHECK("1.4", "false", "kube-apiserver", "{setting: audit-log-maxage, op: ge, value: 1}")
-	     CHECK("1.5", "false", "kube-apiserver", "{setting: profiling, op: eq, value: false}")
+		   "{all: [{setting: profiling, op: eq, value: false}, {setting: audit-log-maxage, "
+		   "op: ge, value: 1}]}") CHECK("1.2", "true", "kube-apiserver",
+						"{any: [{setting: profiling, op: eq, value: true}, "
+						"{setting: audit-log-maxage, op: ge, value: 0}]}")
+		     CHECK("1.3", "true", "kube-apiserver",
+			   "{not: {setting: profiling, op: eq, value: true}}")
+			     CHECK("1.4", "false", "kube-apiserver",
+				   "{setting: audit-log-maxage, op: ge, value: 1}")
+				     CHECK("1.5", "false", "kube-apiserver",
+					   "{setting: profiling, op: eq, value: false}")
 	     /* FALSE beats ERROR in all; TRUE beats ERROR in any */
 	     CHECK("1.6", "true", "kube-apiserver",
-		   "{all: [{setting: profiling, op: eq, value: true}, {file: {setting: token-auth-file, component: kube-apiserver, missing: error, default: /nonexistent}, mode_max: \"0600\"}]}")
-	     CHECK("1.7", "true", "kube-apiserver",
-		   "{any: [{setting: profiling, op: eq, value: false}, {file: {path: /etc/nope, missing: error}, mode_max: \"0600\"}]}")
-	     CHECK("1.8", "true", "kube-apiserver",
-		   "{all: [{setting: profiling, op: eq, value: false}, {file: {path: /etc/nope, missing: error}, mode_max: \"0600\"}]}")
-	     "  - id: \"1.9\"\n    title: manual\n    target: master\n    component: kube-apiserver\n"
-	     "    automated: false\n    expected: e\n    remediation: r\n    manual_reason: judge it\n"
-	     "  - id: \"5.1\"\n    title: cluster\n    target: policies\n    component: cluster\n"
-	     "    automated: false\n    expected: e\n    remediation: r\n    cluster_scope: true\n");
+		   "{all: [{setting: profiling, op: eq, value: true}, {file: {setting: "
+		   "token-auth-file, component: kube-apiserver, missing: error, default: "
+		   "/nonexistent}, mode_max: \"0600\"}]}") CHECK("1.7", "true", "kube-apiserver",
+								 "{any: [{setting: profiling, op: "
+								 "eq, value: false}, {file: {path: "
+								 "/etc/nope, missing: error}, "
+								 "mode_max: \"0600\"}]}")
+		     CHECK("1.8", "true", "kube-apiserver",
+			   "{all: [{setting: profiling, op: eq, value: false}, {file: {path: "
+			   "/etc/nope, missing: error}, mode_max: \"0600\"}]}") "  - id: \"1.9\"\n "
+										"   title: "
+										"manual\n    "
+										"target: master\n  "
+										"  component: "
+										"kube-apiserver\n"
+										"    automated: "
+										"false\n    "
+										"expected: e\n    "
+										"remediation: r\n  "
+										"  manual_reason: "
+										"judge it\n"
+										"  - id: \"5.1\"\n "
+										"   title: "
+										"cluster\n    "
+										"target: "
+										"policies\n    "
+										"component: "
+										"cluster\n"
+										"    automated: "
+										"false\n    "
+										"expected: e\n    "
+										"remediation: r\n  "
+										"  cluster_scope: "
+										"true\n");
 	run("kube-apiserver", argv);
 	ck_assert_int_eq(state_of("1.1", NULL), RS_FAIL);
 	ck_assert_int_eq(state_of("1.2", NULL), RS_PASS);
@@ -282,10 +401,16 @@ END_TEST
 
 START_TEST(test_not_running_and_role)
 {
-	load(CHECK("1.1", "true", "kube-apiserver", "{setting: profiling, op: eq, value: false}")
-	     "  - id: \"1.2\"\n    title: t\n    target: master\n    component: (files)\n"
-	     "    role: control-plane\n    automated: true\n    expected: e\n    remediation: r\n"
-	     "    test: {file: {path: /etc/passwd}, mode_max: \"0600\"}\n");
+	load(CHECK("1.1", "true", "kube-apiserver",
+		   "{setting: profiling, op: eq, value: false}") "  - id: \"1.2\"\n    title: t\n  "
+								 "  target: master\n    component: "
+								 "(files)\n"
+								 "    role: control-plane\n    "
+								 "automated: true\n    expected: "
+								 "e\n    remediation: r\n"
+								 "    test: {file: {path: "
+								 "/etc/passwd}, mode_max: "
+								 "\"0600\"}\n");
 	run(NULL, NULL);
 	{
 		struct result res;
@@ -337,21 +462,52 @@ START_TEST(test_file_modes_and_owners)
 		ck_assert_int_eq(symlink("/etc/kubernetes/kubelet.conf", p), 0);
 	}
 	load(CHECK("1.1", "true", "(files)",
-		   "{file: {setting: pod-manifest-path, component: kubelet, default: /etc/kubernetes/manifests, join: kube-apiserver.yaml}, mode_max: \"0600\"}")
-	     CHECK("1.2", "true", "(files)",
-		   "{file: {setting: pod-manifest-path, component: kubelet, default: /etc/kubernetes/manifests, join: etcd.yaml}, mode_max: \"0600\"}")
-	     CHECK("1.3", "true", "(files)",
-		   "{file: {setting: pod-manifest-path, component: kubelet, default: /etc/kubernetes/manifests, join: nope.yaml, missing: skip}, mode_max: \"0600\"}")
-	     CHECK("1.4", "true", "(files)",
-		   "{file: {setting: pod-manifest-path, component: kubelet, default: /etc/kubernetes/manifests, join: nope.yaml}, mode_max: \"0600\"}")
-	     CHECK("1.5", "true", "(files)", "{file: {path: /etc/kubernetes/pki, glob: \"*.key\", recursive: true}, mode_max: \"0600\"}")
-	     CHECK("1.6", "true", "(files)", "{file: {path: /etc/kubernetes/pki, tree: true}, owner: {uid: 0, gid: 0}}")
-	     CHECK("1.7", "true", "(files)", "{file: {path: /var/lib/etcd}, owner: {user: etcd, group: etcd}}")
-	     CHECK("1.8", "true", "(files)", "{file: {path: /var/lib/etcd}, owner: {user: nobody, group: etcd}}")
-	     CHECK("1.9", "true", "(files)",
-		   "{files: [{path: /etc/kubernetes/admin.conf}, {path: /etc/kubernetes/super-admin.conf}], mode_max: \"0600\", owner: {uid: 0, gid: 0}}")
-	     CHECK("1.10", "true", "(files)", "{file: {path: /etc/kubernetes/nothing.conf}, mode_max: \"0600\"}")
-	     CHECK("1.11", "true", "(files)", "{file: {setting: kubeconfig, component: kubelet}, mode_max: \"0600\"}"));
+		   "{file: {setting: pod-manifest-path, component: kubelet, default: "
+		   "/etc/kubernetes/manifests, join: kube-apiserver.yaml}, mode_max: "
+		   "\"0600\"}") CHECK("1.2", "true", "(files)",
+				      "{file: {setting: pod-manifest-path, component: "
+				      "kubelet, default: /etc/kubernetes/manifests, join: "
+				      "etcd.yaml}, mode_max: \"0600\"}")
+		     CHECK("1.3", "true", "(files)",
+			   "{file: {setting: pod-manifest-path, component: kubelet, default: "
+			   "/etc/kubernetes/manifests, join: nope.yaml, missing: skip}, "
+			   "mode_max: \"0600\"}") CHECK("1.4", "true", "(files)",
+							"{file: {setting: pod-manifest-path, "
+							"component: kubelet, default: "
+							"/etc/kubernetes/manifests, join: "
+							"nope.yaml}, mode_max: \"0600\"}")
+			     CHECK("1.5", "true", "(files)",
+				   "{file: {path: /etc/kubernetes/pki, glob: \"*.key\", "
+				   "recursive: true}, mode_max: \"0600\"}")
+				     CHECK("1.6", "true", "(files)",
+					   "{file: {path: /etc/kubernetes/pki, tree: true}, "
+					   "owner: {uid: 0, gid: 0}}")
+					     CHECK("1.7", "true", "(files)",
+						   "{file: {path: /var/lib/etcd}, owner: {user: "
+						   "etcd, group: etcd}}") CHECK("1.8", "true",
+										"(files)",
+										"{file: {path: "
+										"/var/lib/"
+										"etcd}, owner: "
+										"{user: nobody, "
+										"group: etcd}}")
+						     CHECK("1.9", "true", "(files)",
+							   "{files: [{path: "
+							   "/etc/kubernetes/admin.conf}, {path: "
+							   "/etc/kubernetes/super-admin.conf}], "
+							   "mode_max: \"0600\", owner: {uid: 0, "
+							   "gid: 0}}") CHECK("1.10", "true",
+									     "(files)",
+									     "{file: {path: "
+									     "/etc/kubernetes/"
+									     "nothing.conf}, "
+									     "mode_max: "
+									     "\"0600\"}")
+							     CHECK("1.11", "true", "(files)",
+								   "{file: {setting: "
+								   "kubeconfig, component: "
+								   "kubelet}, mode_max: "
+								   "\"0600\"}"));
 	run("kubelet", argv);
 	ck_assert_int_eq(state_of("1.1", NULL), RS_FAIL); /* 0577 has o+rwx */
 	ck_assert_int_eq(state_of("1.2", NULL), RS_PASS); /* 0400 is stricter */
@@ -371,7 +527,8 @@ START_TEST(test_file_modes_and_owners)
 	ck_assert_int_eq(state_of("1.6", NULL), RS_FAIL); /* ca.crt owned by 4242 */
 	ck_assert_int_eq(state_of("1.7", NULL), RS_PASS); /* names from the node's passwd */
 	ck_assert_int_eq(state_of("1.8", NULL), RS_FAIL); /* no such user: FAIL, not PASS */
-	ck_assert_int_eq(state_of("1.9", NULL), RS_PASS); /* link judged by its target; absent one skipped */
+	ck_assert_int_eq(state_of("1.9", NULL),
+			 RS_PASS); /* link judged by its target; absent one skipped */
 	ck_assert_int_eq(state_of("1.10", NULL), RS_SKIP);
 	ck_assert_int_eq(state_of("1.11", NULL), RS_PASS);
 }
@@ -385,7 +542,9 @@ START_TEST(test_host_namespace_only)
 
 	tu_write(root, "etc/kubernetes/host.conf", "x", 0644);
 	load(CHECK("4.1", "false", "(files)",
-		   "{file: {setting: kubeconfig, component: kubelet, default: /etc/kubernetes/host.conf, host_namespace: true, missing: skip}, mode_max: \"0600\"}"));
+		   "{file: {setting: kubeconfig, component: kubelet, default: "
+		   "/etc/kubernetes/host.conf, host_namespace: true, missing: skip}, mode_max: "
+		   "\"0600\"}"));
 	run("kubelet", argv);
 	/* in the host namespace: the named file (absent here) is judged */
 	ck_assert_int_eq(state_of("4.1", NULL), RS_SKIP);
@@ -415,7 +574,8 @@ START_TEST(test_evidence_is_context)
 	run("kube-apiserver", argv);
 	ck_assert_int_eq(state_of("1.1", &res), RS_FAIL); /* the test alone decides */
 	for (size_t i = 0; i < res.nev; i++)
-		noted |= res.ev[i].source == EV_NOTE && strstr(res.ev[i].text, "audit-log-maxage=5");
+		noted |=
+			res.ev[i].source == EV_NOTE && strstr(res.ev[i].text, "audit-log-maxage=5");
 	ck_assert(noted);
 	ck_assert_ptr_null(strstr(res.actual, "audit-log-maxage"));
 	result_release(&res);
@@ -432,13 +592,15 @@ START_TEST(test_units)
 	run(NULL, NULL);
 	ck_assert_int_eq(state_of("4.1", NULL), RS_FAIL); /* no drop-ins: the unit itself */
 	snap_free(snap);
-	tu_write(root, "usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf", "[Service]\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf", "[Service]\n",
+		 0644);
 	tu_write(root, "etc/systemd/system/kubelet.service.d/10-kubeadm.conf", "[Service]\n", 0600);
 	run(NULL, NULL);
 	/* the /etc copy masks the 0644 one under /usr/lib */
 	ck_assert_int_eq(state_of("4.1", NULL), RS_PASS);
 	snap_free(snap);
-	tu_write(root, "usr/lib/systemd/system/kubelet.service.d/20-extra.conf", "[Service]\n", 0644);
+	tu_write(root, "usr/lib/systemd/system/kubelet.service.d/20-extra.conf", "[Service]\n",
+		 0644);
 	run(NULL, NULL);
 	ck_assert_int_eq(state_of("4.1", NULL), RS_FAIL);
 }
@@ -446,8 +608,8 @@ END_TEST
 
 START_TEST(test_builtin_encryption)
 {
-	const char *argv[] = {"kube-apiserver", "--encryption-provider-config=/etc/kubernetes/enc.yaml",
-			      NULL};
+	const char *argv[] = {"kube-apiserver",
+			      "--encryption-provider-config=/etc/kubernetes/enc.yaml", NULL};
 	const char *none[] = {"kube-apiserver", NULL};
 	struct result res;
 
@@ -458,7 +620,8 @@ START_TEST(test_builtin_encryption)
 		 "    providers:\n      - aescbc:\n          keys:\n            - name: k\n"
 		 "              secret: c2VjcmV0LWtleS1tYXRlcmlhbA==\n"
 		 "  - resources: [secrets]\n    providers:\n      - identity: {}\n      - aescbc:\n"
-		 "          keys:\n            - name: k\n              secret: c2VjcmV0LWtleS1tYXRlcmlhbA==\n",
+		 "          keys:\n            - name: k\n              secret: "
+		 "c2VjcmV0LWtleS1tYXRlcmlhbA==\n",
 		 0600);
 	run("kube-apiserver", argv);
 	ck_assert_int_eq(state_of("1.2.28", &res), RS_WARN); /* identity first for secrets */
@@ -492,7 +655,7 @@ START_TEST(test_builtin_audit_policy)
 			      "--audit-log-path=/var/log/audit.log", NULL};
 
 	load(CHECK("3.2.1", "false", "kube-apiserver", "{builtin: audit-policy-minimal}")
-	     CHECK("3.2.2", "false", "kube-apiserver", "{builtin: audit-policy-coverage}"));
+		     CHECK("3.2.2", "false", "kube-apiserver", "{builtin: audit-policy-coverage}"));
 	tu_write(root, "etc/kubernetes/audit.yaml",
 		 "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: None\n"
 		 "  - level: Metadata\n",
@@ -502,7 +665,8 @@ START_TEST(test_builtin_audit_policy)
 	snap_free(snap);
 	tu_write(root, "etc/kubernetes/audit.yaml",
 		 "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n"
-		 "  - level: Metadata\n    resources:\n      - group: \"\"\n        resources: [secrets, configmaps]\n"
+		 "  - level: Metadata\n    resources:\n      - group: \"\"\n        resources: "
+		 "[secrets, configmaps]\n"
 		 "      - group: authentication.k8s.io\n        resources: [tokenreviews]\n"
 		 "  - level: RequestResponse\n",
 		 0600);
@@ -512,7 +676,8 @@ START_TEST(test_builtin_audit_policy)
 	snap_free(snap);
 	/* secrets logged with their data: not covered as required */
 	tu_write(root, "etc/kubernetes/audit.yaml",
-		 "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: RequestResponse\n", 0600);
+		 "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: RequestResponse\n",
+		 0600);
 	run("kube-apiserver", argv);
 	ck_assert_int_eq(state_of("3.2.2", NULL), RS_WARN);
 }
@@ -520,12 +685,15 @@ END_TEST
 
 START_TEST(test_builtin_etcd_single_member)
 {
-	const char *single[] = {"etcd", "--name=m1", "--initial-cluster=m1=https://127.0.0.1:2380",
+	const char *single[] = {"etcd",
+				"--name=m1",
+				"--initial-cluster=m1=https://127.0.0.1:2380",
 				"--listen-peer-urls=https://127.0.0.1:2380",
-				"--initial-advertise-peer-urls=https://127.0.0.1:2380", NULL};
-	const char *multi[] = {"etcd", "--name=m1",
-			       "--initial-cluster=m1=https://10.0.0.1:2380,m2=https://10.0.0.2:2380",
-			       NULL};
+				"--initial-advertise-peer-urls=https://127.0.0.1:2380",
+				NULL};
+	const char *multi[] = {
+		"etcd", "--name=m1",
+		"--initial-cluster=m1=https://10.0.0.1:2380,m2=https://10.0.0.2:2380", NULL};
 
 	load("  - id: \"2.4\"\n    title: t\n    target: etcd\n    component: etcd\n"
 	     "    automated: true\n    expected: e\n    remediation: r\n"
@@ -582,7 +750,8 @@ START_TEST(test_builtin_etcd_ca_unique)
 	ck_assert_int_eq(state_of("2.7", NULL), RS_PASS);
 	snap_free(snap);
 	/* the same CA, copied into the bundle under another name: not unique */
-	snprintf(cmd, sizeof(cmd), "cat %s/kube-ca.crt %s/etcd-ca.crt > %s/bundle.crt", pki, pki, pki);
+	snprintf(cmd, sizeof(cmd), "cat %s/kube-ca.crt %s/etcd-ca.crt > %s/bundle.crt", pki, pki,
+		 pki);
 	ck_assert_int_eq(system(cmd), 0);
 	p = calloc(2, sizeof(*p));
 	for (int k = 0; k < 2; k++) {
@@ -601,8 +770,10 @@ START_TEST(test_builtin_etcd_ca_unique)
 	snap_free(snap);
 	/* a bundle with a broken certificate block is an ERROR, not a PASS */
 	snprintf(cmd, sizeof(cmd),
-		 "printf -- '-----BEGIN CERTIFICATE-----\\nnot base64!\\n-----END CERTIFICATE-----\\n' "
-		 ">> %s/bundle.crt", pki);
+		 "printf -- '-----BEGIN CERTIFICATE-----\\nnot base64!\\n-----END "
+		 "CERTIFICATE-----\\n' "
+		 ">> %s/bundle.crt",
+		 pki);
 	ck_assert_int_eq(system(cmd), 0);
 	p = calloc(2, sizeof(*p));
 	for (int k = 0; k < 2; k++) {
@@ -625,8 +796,10 @@ START_TEST(test_eval_profile_selection)
 	struct report *r = calloc(1, sizeof(*r));
 
 	load(CHECK("1.1.1", "true", "kube-apiserver", "{setting: profiling, op: eq, value: false}")
-	     CHECK("1.1.2", "true", "kube-apiserver", "{setting: profiling, op: eq, value: true}")
-	     CHECK("1.2.1", "true", "kube-apiserver", "{setting: profiling, op: eq, value: true}"));
+		     CHECK("1.1.2", "true", "kube-apiserver",
+			   "{setting: profiling, op: eq, value: true}")
+			     CHECK("1.2.1", "true", "kube-apiserver",
+				   "{setting: profiling, op: eq, value: true}"));
 	run("kube-apiserver", argv);
 	strv_push(&o.only, "1.1");
 	strv_push(&o.skip, "1.1.2");

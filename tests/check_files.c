@@ -30,7 +30,7 @@ static const char *fake_passwd = "# the node's users\n"
 static const char *fake_group = "wheelish:x:0:\n"
 				"ka-etcdgrp:x:4243:ka-etcd\n";
 
-static char *tmp;       /* the root, as a host path */
+static char *tmp; /* the root, as a host path */
 static struct froot *root;
 
 static void
@@ -108,8 +108,9 @@ stat_expect(const char *path, int exists, int err, struct ffacts *f)
 {
 	ck_assert_int_eq(files_stat(root, path, f), 0);
 	ck_assert_str_eq(f->path, path);
-	ck_assert_msg(f->exists == exists && f->err == err, "%s: exists=%d err=%d (%s), wanted %d/%d",
-		      path, f->exists, f->err, strerror(f->err), exists, err);
+	ck_assert_msg(f->exists == exists && f->err == err,
+		      "%s: exists=%d err=%d (%s), wanted %d/%d", path, f->exists, f->err,
+		      strerror(f->err), exists, err);
 }
 
 static char *
@@ -913,7 +914,7 @@ START_TEST(test_list_glob)
 		"/etc/kubernetes/pki/apiserver.key", "/etc/kubernetes/pki/ca.key",
 		"/etc/kubernetes/pki/dangling.key",  "/etc/kubernetes/pki/dlink.key",
 		"/etc/kubernetes/pki/escape.key",    "/etc/kubernetes/pki/fifo.key",
-		"/etc/kubernetes/pki/link.key",      NULL};
+		"/etc/kubernetes/pki/link.key",	     NULL};
 	static const char *const regular_keys[] = {"/etc/kubernetes/pki/apiserver.key",
 						   "/etc/kubernetes/pki/ca.key",
 						   "/etc/kubernetes/pki/link.key", NULL};
@@ -924,7 +925,8 @@ START_TEST(test_list_glob)
 	expect_list(&out, all_keys);
 	strv_clear(&out);
 	ck_assert_int_eq(
-		files_list(root, "/etc/kubernetes/pki", "*.key", 0, FILES_LIST_REGULAR_ONLY, &out), 0);
+		files_list(root, "/etc/kubernetes/pki", "*.key", 0, FILES_LIST_REGULAR_ONLY, &out),
+		0);
 	expect_list(&out, regular_keys);
 	strv_clear(&out);
 	/* slashes as the caller may write them */
@@ -941,11 +943,10 @@ END_TEST
 START_TEST(test_list_recursive)
 {
 	struct strv out = {0};
-	static const char *const keys[] = {"/etc/kubernetes/pki/apiserver.key",
-					   "/etc/kubernetes/pki/ca.key",
-					   "/etc/kubernetes/pki/etcd/deeper/x.key",
-					   "/etc/kubernetes/pki/etcd/peer.key",
-					   "/etc/kubernetes/pki/link.key", NULL};
+	static const char *const keys[] = {
+		"/etc/kubernetes/pki/apiserver.key",	 "/etc/kubernetes/pki/ca.key",
+		"/etc/kubernetes/pki/etcd/deeper/x.key", "/etc/kubernetes/pki/etcd/peer.key",
+		"/etc/kubernetes/pki/link.key",		 NULL};
 	static const char *const dirs[] = {"/etc/kubernetes/pki",
 					   "/etc/kubernetes/pki/apiserver.key",
 					   "/etc/kubernetes/pki/ca.crt",
@@ -962,22 +963,21 @@ START_TEST(test_list_recursive)
 					   "/etc/kubernetes/pki/fifo.key",
 					   "/etc/kubernetes/pki/link.key",
 					   NULL};
-	static const char *const nodirs[] = {"/etc/kubernetes/pki/apiserver.key",
-					     "/etc/kubernetes/pki/ca.crt",
-					     "/etc/kubernetes/pki/ca.key",
-					     "/etc/kubernetes/pki/etcd/deeper/x.key",
-					     "/etc/kubernetes/pki/etcd/peer.key",
-					     "/etc/kubernetes/pki/etcd/server.crt",
-					     "/etc/kubernetes/pki/link.key",
-					     NULL};
+	static const char *const nodirs[] = {
+		"/etc/kubernetes/pki/apiserver.key", "/etc/kubernetes/pki/ca.crt",
+		"/etc/kubernetes/pki/ca.key",	     "/etc/kubernetes/pki/etcd/deeper/x.key",
+		"/etc/kubernetes/pki/etcd/peer.key", "/etc/kubernetes/pki/etcd/server.crt",
+		"/etc/kubernetes/pki/link.key",	     NULL};
 
 	make_pki();
 	/* dlink.key and else are links to directories: never entered */
 	ck_assert_int_eq(
-		files_list(root, "/etc/kubernetes/pki", "*.key", 1, FILES_LIST_REGULAR_ONLY, &out), 0);
+		files_list(root, "/etc/kubernetes/pki", "*.key", 1, FILES_LIST_REGULAR_ONLY, &out),
+		0);
 	expect_list(&out, keys);
 	strv_clear(&out);
-	ck_assert_int_eq(files_list(root, "/etc/kubernetes/pki", NULL, 1, FILES_LIST_DIRS, &out), 0);
+	ck_assert_int_eq(files_list(root, "/etc/kubernetes/pki", NULL, 1, FILES_LIST_DIRS, &out),
+			 0);
 	expect_list(&out, dirs);
 	strv_clear(&out);
 	ck_assert_int_eq(
@@ -996,7 +996,7 @@ END_TEST
 START_TEST(test_list_sort)
 {
 	struct strv out = {0};
-	static const char *const want[] = {"/s",     "/s/B",   "/s/a",   "/s/a-c",
+	static const char *const want[] = {"/s",     "/s/B",   "/s/a",	 "/s/a-c",
 					   "/s/a.d", "/s/a/b", "/s/a/z", NULL};
 	static const char *const flat[] = {"/s/B", "/s/a-c", "/s/a.d", NULL};
 

@@ -93,8 +93,8 @@ START_TEST(test_bool_space)
 	struct flagset fs;
 	const struct flag *f;
 
-	parse(&fs, PFLAG_GO_PFLAG, "kube-apiserver", "--anonymous-auth", "false", "--profiling=false",
-	      "--secure-port", "6443", NULL);
+	parse(&fs, PFLAG_GO_PFLAG, "kube-apiserver", "--anonymous-auth", "false",
+	      "--profiling=false", "--secure-port", "6443", NULL);
 	f = get(&fs, "anonymous-auth");
 	ck_assert_int_eq(f->known, 1);
 	ck_assert_int_eq(f->type, VT_BOOL);
@@ -205,8 +205,8 @@ START_TEST(test_slices)
 	const struct flag *f;
 
 	parse(&fs, PFLAG_GO_PFLAG, "x", "--enable-admission-plugins=NodeRestriction,\"A,B\"",
-	      "--enable-admission-plugins", "PodSecurity", "--enable-admission-plugins=",
-	      "--authorization-mode=Node,RBAC", NULL);
+	      "--enable-admission-plugins", "PodSecurity",
+	      "--enable-admission-plugins=", "--authorization-mode=Node,RBAC", NULL);
 	f = get(&fs, "enable-admission-plugins");
 	ck_assert_ptr_null(f->error);
 	ck_assert_int_eq(f->value.type, VT_SLICE);
@@ -280,8 +280,8 @@ START_TEST(test_maps)
 	flagset_free(&fs);
 
 	/* invalid entries: the component would refuse; valid entries still merge */
-	parse(&fs, PFLAG_GO_PFLAG, "x", "--feature-gates=A=true,oops,B=true", "--feature-gates=A=false",
-	      NULL);
+	parse(&fs, PFLAG_GO_PFLAG, "x", "--feature-gates=A=true,oops,B=true",
+	      "--feature-gates=A=false", NULL);
 	f = get(&fs, "feature-gates");
 	ck_assert_ptr_nonnull(f->error);
 	ck_assert_ptr_nonnull(strstr(f->error, "oops"));
@@ -298,7 +298,8 @@ START_TEST(test_double_dash)
 {
 	struct flagset fs;
 
-	parse(&fs, PFLAG_GO_PFLAG, "x", "--profiling", "--", "--anonymous-auth=false", "y", "--", NULL);
+	parse(&fs, PFLAG_GO_PFLAG, "x", "--profiling", "--", "--anonymous-auth=false", "y", "--",
+	      NULL);
 	ck_assert_int_eq(get(&fs, "profiling")->value.b, 1);
 	ck_assert_ptr_null(flagset_get(&fs, "anonymous-auth"));
 	assert_strv(&fs.positional, "--anonymous-auth=false|y|--");
@@ -362,8 +363,8 @@ START_TEST(test_unknown_flags)
 	struct flagset fs;
 	const struct flag *f;
 
-	parse(&fs, PFLAG_GO_PFLAG, "x", "--foo=bar", "--baz", "qux", "--bare", "--next", "--empty", "",
-	      "--last", NULL);
+	parse(&fs, PFLAG_GO_PFLAG, "x", "--foo=bar", "--baz", "qux", "--bare", "--next", "--empty",
+	      "", "--last", NULL);
 	f = get(&fs, "foo");
 	ck_assert_int_eq(f->known, 0);
 	ck_assert_int_eq(f->type, VT_STRING);
@@ -435,9 +436,9 @@ START_TEST(test_etcd_forms)
 	struct flagset fs;
 	const struct flag *f;
 
-	parse(&fs, PFLAG_GO_FLAG, "etcd", "-name", "n1", "--data-dir=/var/lib/etcd", "-client-cert-auth",
-	      "--peer-auto-tls=false", "--listen-client-urls", "https://127.0.0.1:2379",
-	      "-secure-port=0x10", "-profiling=0", NULL);
+	parse(&fs, PFLAG_GO_FLAG, "etcd", "-name", "n1", "--data-dir=/var/lib/etcd",
+	      "-client-cert-auth", "--peer-auto-tls=false", "--listen-client-urls",
+	      "https://127.0.0.1:2379", "-secure-port=0x10", "-profiling=0", NULL);
 	ck_assert_str_eq(get(&fs, "name")->value.raw, "n1");
 	ck_assert_str_eq(get(&fs, "name")->occ[0].text, "-name n1");
 	ck_assert_str_eq(get(&fs, "data-dir")->value.raw, "/var/lib/etcd");
@@ -460,7 +461,8 @@ START_TEST(test_etcd_forms)
 	parse(&fs, PFLAG_GO_FLAG, "etcd", "-client-cert-auth=maybe", NULL);
 	f = get(&fs, "client-cert-auth");
 	ck_assert_ptr_nonnull(f->error);
-	ck_assert_ptr_nonnull(strstr(f->error, "invalid value \"maybe\" for flag -client-cert-auth"));
+	ck_assert_ptr_nonnull(
+		strstr(f->error, "invalid value \"maybe\" for flag -client-cert-auth"));
 	flagset_free(&fs);
 
 	/* unknown flags use the same guess */
@@ -568,9 +570,11 @@ is_clean_utf8(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
-				       : (*p & 0xf8) == 0xf0     ? 4
-							       : 0;
+		size_t n = *p < 0x80		 ? 1
+			   : (*p & 0xe0) == 0xc0 ? 2
+			   : (*p & 0xf0) == 0xe0 ? 3
+			   : (*p & 0xf8) == 0xf0 ? 4
+						 : 0;
 		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)))
 			return 0;
 		for (size_t i = 1; i < n; i++)
@@ -669,7 +673,8 @@ START_TEST(test_many_arguments)
 			argv[i] = xasprintf("--feature-gates=K%zu=true", i);
 			break;
 		default:
-			argv[i] = xasprintf("--feature-gates=Same=%s", i % 8 == 3 ? "true" : "false");
+			argv[i] =
+				xasprintf("--feature-gates=Same=%s", i % 8 == 3 ? "true" : "false");
 			break;
 		}
 	}

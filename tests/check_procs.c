@@ -85,8 +85,8 @@ tree_setup(void)
 
 	if (s == NULL || *s == '\0')
 		s = TOP_BUILDDIR "/tests/ka-stub";
-	ck_assert_msg(realpath(s, stub) != NULL,
-		      "stub %s: %s (build tests/ka-stub or set KA_STUB)", s, strerror(errno));
+	ck_assert_msg(realpath(s, stub) != NULL, "stub %s: %s (build tests/ka-stub or set KA_STUB)",
+		      s, strerror(errno));
 	tdir = tu_mkdtemp();
 	/* mkdtemp's parent may itself be a symlink: exe links are canonical */
 	ck_assert(realpath(tdir, path) != NULL);
@@ -299,8 +299,8 @@ tp_log_hook(enum log_level lvl, const char *msg, void *arg)
 
 START_TEST(test_identity)
 {
-	char *api_argv[] = {bin_api, "--authorization-mode=Node,RBAC", "--anonymous-auth", "false",
-			    "--etcd-servers=https://127.0.0.1:2379", NULL};
+	char *api_argv[] = {bin_api, "--authorization-mode=Node,RBAC",	      "--anonymous-auth",
+			    "false", "--etcd-servers=https://127.0.0.1:2379", NULL};
 	char *kcm_argv[] = {bin_kcm, "--use-service-account-credentials=true", "--profiling=false",
 			    NULL};
 	char *sh_argv[] = {"sh", "-c", "kube-apiserver --x", NULL};
@@ -538,9 +538,12 @@ END_TEST
 
 START_TEST(test_environ)
 {
-	static const char *const env[] = {"KA_TEST_VAR=hello world", "KA_TEST_EQ=a=b=c",
-					  "KA_TEST_DUP=first", "KA_TEST_DUP=second",
-					  "ETCD_DATA_DIR=/var/lib/etcd-test", "KA_TEST_EMPTY=",
+	static const char *const env[] = {"KA_TEST_VAR=hello world",
+					  "KA_TEST_EQ=a=b=c",
+					  "KA_TEST_DUP=first",
+					  "KA_TEST_DUP=second",
+					  "ETCD_DATA_DIR=/var/lib/etcd-test",
+					  "KA_TEST_EMPTY=",
 					  NULL};
 	char *argv[] = {bin_api, "--v=2", NULL};
 	struct proclist pl;
@@ -848,8 +851,8 @@ END_TEST
 
 struct hp_case {
 	const char *opts;
-	int root;   /* expected procs_hidepid() as root */
-	int nobody; /* ... as uid 65534 */
+	int root;    /* expected procs_hidepid() as root */
+	int nobody;  /* ... as uid 65534 */
 	gid_t group; /* supplementary group for the unprivileged reader */
 };
 

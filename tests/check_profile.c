@@ -166,8 +166,7 @@ load_err(const char *dir, const char *bench)
  * line 0: no position; line -1: any position)
  * and contain every word of `words` ('|'-separated phrases). */
 static void
-assert_err(const char *err, const char *dir, const char *rel, int line, int col,
-	   const char *words)
+assert_err(const char *err, const char *dir, const char *rel, int line, int col, const char *words)
 {
 	char prefix[PATH_MAX + 64];
 	char *w = strdup(words), *save = NULL;
@@ -180,8 +179,8 @@ assert_err(const char *err, const char *dir, const char *rel, int line, int col,
 		snprintf(prefix, sizeof(prefix), "%s/%s:%d:", dir, rel, line);
 	else
 		snprintf(prefix, sizeof(prefix), "%s/%s: ", dir, rel);
-	ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0, "error '%s' does not start with '%s'",
-		      err, prefix);
+	ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0,
+		      "error '%s' does not start with '%s'", err, prefix);
 	for (char *p = strtok_r(w, "|", &save); p; p = strtok_r(NULL, "|", &save))
 		ck_assert_msg(strstr(err, p) != NULL, "error '%s' lacks '%s'", err, p);
 	free(w);
@@ -221,7 +220,7 @@ static const char BENCH_A[] =
 	"benchmark: bench\n"
 	"title: Test Benchmark\n"
 	"checks:\n"
-	"  - id: \"1.2.1\"\n"                                                     /* 4 */
+	"  - id: \"1.2.1\"\n" /* 4 */
 	"    title: every operator\n"
 	"    target: master\n"
 	"    component: kube-apiserver\n"
@@ -230,7 +229,7 @@ static const char BENCH_A[] =
 	"    expected: all hold\n"
 	"    remediation: fix it\n"
 	"    test:\n"
-	"      all:\n"                                                            /* 13 */
+	"      all:\n" /* 13 */
 	"        - {setting: audit-log-path, op: present}\n"
 	"        - {setting: client-ca-file, op: absent}\n"
 	"        - {setting: audit-log-path, op: nonempty}\n"
@@ -252,7 +251,7 @@ static const char BENCH_A[] =
 	"        - {setting: anonymous, op: eq, value: \"false\"}\n"
 	"        - {setting: service-account-key-file, op: nonempty}\n"
 	"        - {setting: anonymous-auth, component: kubelet, op: eq, value: \"false\"}\n"
-	"  - id: \"1.1.1\"\n"                                                     /* 34 */
+	"  - id: \"1.1.1\"\n" /* 34 */
 	"    title: files\n"
 	"    target: master\n"
 	"    component: (files)\n"
@@ -274,54 +273,53 @@ static const char BENCH_A[] =
 	"        - {file: {units: kubelet}, mode_max: \"0600\", owner: {uid: \"0\", gid: \"0\"}}\n"
 	"        - {file: {setting: data-dir, component: etcd}, mode_max: \"700\"}\n";
 
-static const char BENCH_B[] =
-	"benchmark: bench\n"
-	"title: Ignored Second Title\n"
-	"checks:\n"
-	"  - id: \"2.1\"\n"
-	"    title: etcd builtin\n"
-	"    target: etcd\n"
-	"    component: etcd\n"
-	"    automated: true\n"
-	"    expected: ok\n"
-	"    remediation: r\n"
-	"    test: {builtin: encryption-secrets, args: [aescbc, kms]}\n"
-	"    skip_if:\n"
-	"      test: {builtin: etcd-single-member}\n"
-	"      reason: single member\n"
-	"  - id: \"5.1.1\"\n"
-	"    section: \"5.1\"\n"
-	"    title: cluster\n"
-	"    target: policies\n"
-	"    component: cluster\n"
-	"    automated: false\n"
-	"    expected: reviewed\n"
-	"    cluster_scope: true\n"
-	"    manual_reason: lives in the API\n"
-	"    evidence: {builtin: static-pods, args: [hostPath]}\n"
-	"    remediation: r\n"
-	"  - id: \"3.1.1\"\n"
-	"    title: manual\n"
-	"    target: controlplane\n"
-	"    component: kube-apiserver\n"
-	"    automated: False\n"
-	"    expected: judged\n"
-	"    manual_reason: organisational\n"
-	"    remediation: r\n"
-	"  - id: \"1.2.9\"\n"
-	"    title: builtins\n"
-	"    target: master\n"
-	"    component: kube-apiserver\n"
-	"    automated: TRUE\n"
-	"    expected: ok\n"
-	"    remediation: r\n"
-	"    test:\n"
-	"      all:\n"
-	"        - builtin: admission-config-has\n"
-	"          args: [EventRateLimit]\n"
-	"        - {builtin: audit-policy-minimal}\n"
-	"        - {builtin: audit-policy-coverage}\n"
-	"        - {builtin: etcd-ca-unique}\n";
+static const char BENCH_B[] = "benchmark: bench\n"
+			      "title: Ignored Second Title\n"
+			      "checks:\n"
+			      "  - id: \"2.1\"\n"
+			      "    title: etcd builtin\n"
+			      "    target: etcd\n"
+			      "    component: etcd\n"
+			      "    automated: true\n"
+			      "    expected: ok\n"
+			      "    remediation: r\n"
+			      "    test: {builtin: encryption-secrets, args: [aescbc, kms]}\n"
+			      "    skip_if:\n"
+			      "      test: {builtin: etcd-single-member}\n"
+			      "      reason: single member\n"
+			      "  - id: \"5.1.1\"\n"
+			      "    section: \"5.1\"\n"
+			      "    title: cluster\n"
+			      "    target: policies\n"
+			      "    component: cluster\n"
+			      "    automated: false\n"
+			      "    expected: reviewed\n"
+			      "    cluster_scope: true\n"
+			      "    manual_reason: lives in the API\n"
+			      "    evidence: {builtin: static-pods, args: [hostPath]}\n"
+			      "    remediation: r\n"
+			      "  - id: \"3.1.1\"\n"
+			      "    title: manual\n"
+			      "    target: controlplane\n"
+			      "    component: kube-apiserver\n"
+			      "    automated: False\n"
+			      "    expected: judged\n"
+			      "    manual_reason: organisational\n"
+			      "    remediation: r\n"
+			      "  - id: \"1.2.9\"\n"
+			      "    title: builtins\n"
+			      "    target: master\n"
+			      "    component: kube-apiserver\n"
+			      "    automated: TRUE\n"
+			      "    expected: ok\n"
+			      "    remediation: r\n"
+			      "    test:\n"
+			      "      all:\n"
+			      "        - builtin: admission-config-has\n"
+			      "          args: [EventRateLimit]\n"
+			      "        - {builtin: audit-policy-minimal}\n"
+			      "        - {builtin: audit-policy-coverage}\n"
+			      "        - {builtin: etcd-ca-unique}\n";
 
 START_TEST(test_components)
 {
@@ -366,12 +364,23 @@ START_TEST(test_components)
 	ck_assert_ptr_null(compdef_flag(api, ""));
 	ck_assert_ptr_null(compdef_flag(NULL, "profiling"));
 	{
-		static const char *const names[] = {
-			"profiling", "anonymous-auth", "authentication-config", "authorization-mode",
-			"authorization-config", "enable-admission-plugins", "disable-admission-plugins",
-			"admission-control", "audit-log-maxage", "request-timeout", "tls-cipher-suites",
-			"service-account-key-file", "feature-gates", "bind-address", "audit-log-path",
-			"ratio", "client-ca-file"};
+		static const char *const names[] = {"profiling",
+						    "anonymous-auth",
+						    "authentication-config",
+						    "authorization-mode",
+						    "authorization-config",
+						    "enable-admission-plugins",
+						    "disable-admission-plugins",
+						    "admission-control",
+						    "audit-log-maxage",
+						    "request-timeout",
+						    "tls-cipher-suites",
+						    "service-account-key-file",
+						    "feature-gates",
+						    "bind-address",
+						    "audit-log-path",
+						    "ratio",
+						    "client-ca-file"};
 
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			f = compdef_flag(api, names[i]);
@@ -433,9 +442,9 @@ END_TEST
 
 START_TEST(test_ast)
 {
-	static const char *const ops[] = {"present", "absent", "nonempty", "empty", "eq", "ne",
-					  "in", "has", "lacks", "subset", "gt", "ge", "lt", "le",
-					  "regex", "loopback"};
+	static const char *const ops[] = {"present", "absent", "nonempty", "empty",   "eq", "ne",
+					  "in",	     "has",    "lacks",	   "subset",  "gt", "ge",
+					  "lt",	     "le",     "regex",	   "loopback"};
 	char *dir = tree_new(NULL);
 	struct profile *p;
 	const struct check *k;
@@ -621,7 +630,8 @@ static const struct line_case test_errors[] = {
 	{"    test: {setting: profiling, op: equals, value: \"false\"}", "equals",
 	 "unknown op 'equals' (allowed: present, absent, nonempty, empty, eq, ne, in, has, lacks, "
 	 "subset, gt, ge, lt, le, regex, loopback)"},
-	{"    test: {setting: profiling, op: static-pods}", "static-pods", "unknown op 'static-pods'"},
+	{"    test: {setting: profiling, op: static-pods}", "static-pods",
+	 "unknown op 'static-pods'"},
 	{"    test: {setting: profiling, op: eq, value: maybe}", "maybe",
 	 "value 'maybe' is not a valid bool|profiling"},
 	{"    test: {setting: profiling, op: in, values: [\"true\", maybe]}", "maybe",
@@ -635,7 +645,8 @@ static const struct line_case test_errors[] = {
 	{"    test: {setting: bind-address, op: gt, value: \"1\"}", "gt,",
 	 "op gt needs a setting of type int, float or duration|bind-address has type string"},
 	{"    test: {setting: profiling, op: has, value: x}", "has", "op has needs a list setting"},
-	{"    test: {setting: profiling, op: subset, values: [x]}", "subset", "needs a list setting"},
+	{"    test: {setting: profiling, op: subset, values: [x]}", "subset",
+	 "needs a list setting"},
 	{"    test: {setting: authorization-mode, op: eq, value: RBAC}", "eq,", "single-valued"},
 	{"    test: {setting: admission-plugins, op: in, values: [a]}", "in,", "single-valued"},
 	{"    test: {setting: audit-log-maxage, op: loopback}", "loopback",
@@ -661,7 +672,8 @@ static const struct line_case test_errors[] = {
 	{"    test: {setting: bind-address, op: regex, value: \"(a{200}){200}\"}", "\"(a",
 	 "too complex"},
 	{"    test: {setting: bind-address, op: regex, value: \"a{1000}\"}", "\"a{", "too complex"},
-	{"    test: {setting: bind-address, op: regex, value: \"(a*)*\\\\1\"}", "\"(a", "back-reference"},
+	{"    test: {setting: bind-address, op: regex, value: \"(a*)*\\\\1\"}", "\"(a",
+	 "back-reference"},
 	{"    test: {setting: nosuch, op: present}", "nosuch",
 	 "unknown setting 'nosuch' of component kube-apiserver"},
 	{"    test: {setting: anonymous-auth, component: kube-nope, op: present}", "kube-nope",
@@ -693,8 +705,7 @@ static const struct line_case test_errors[] = {
 	 "default 'b' must be an absolute path"},
 	{"    test: {file: {path: /a, join: ../b}, mode_max: \"0600\"}", "../b",
 	 "must be a relative path"},
-	{"    test: {file: {path: /a, glob: \"x/*.key\"}, mode_max: \"0600\"}", "\"x/",
-	 "no '/'"},
+	{"    test: {file: {path: /a, glob: \"x/*.key\"}, mode_max: \"0600\"}", "\"x/", "no '/'"},
 	{"    test: {file: {path: /a, recursive: true}, mode_max: \"0600\"}", "true",
 	 "recursive: only with glob or tree"},
 	{"    test: {file: {path: /a, tree: false, recursive: true}, mode_max: \"0600\"}", "true",
@@ -728,8 +739,7 @@ static const struct line_case test_errors[] = {
 	 "builtin etcd-ca-unique takes no args"},
 	{"    test: {builtin: static-pods, args: [hostFoo]}", "hostFoo",
 	 "invalid static-pods field 'hostFoo'"},
-	{"    test: {builtin: admission-config-has, args: [a, b]}", "[a",
-	 "exactly one arg"},
+	{"    test: {builtin: admission-config-has, args: [a, b]}", "[a", "exactly one arg"},
 	{"    test: {setting: profiling, op: present, builtin: etcd-ca-unique}", "{",
 	 "both 'setting' and 'builtin'"},
 	{"    test: {file: {path: /a}, files: [{path: /b}], mode_max: \"0600\"}", "{",
@@ -740,7 +750,8 @@ static const struct line_case test_errors[] = {
 	{"    test: {all: [{builtin: etcd-ca-unique}], mode_max: \"0600\"}", "\"0600\"",
 	 "does not belong in an all test"},
 	{"    test: {all: []}", "[]", "all must be a non-empty sequence"},
-	{"    test: {any: {builtin: etcd-ca-unique}}", "{builtin", "any must be a non-empty sequence"},
+	{"    test: {any: {builtin: etcd-ca-unique}}", "{builtin",
+	 "any must be a non-empty sequence"},
 	{"    test: {not: [{builtin: etcd-ca-unique}]}", "[", "a test must be a mapping"},
 	{"    test: {all: [{builtin: etcd-ca-unique}, {any: [{setting: nope, op: present}]}]}",
 	 "nope", "unknown setting 'nope'"},
@@ -758,8 +769,10 @@ static const struct line_case test_errors[] = {
 	 "invalid builtin 'nope'"},
 	{"    skip_if: {test: {builtin: etcd-ca-unique}, reason: \"\"}\n" TEST11, "\"\"",
 	 "skip_if reason must not be empty"},
-	{"    evidence: {builtin: static-pods, args: [hostPath]}", "", "needs 'test', 'manual_reason'"},
-	{"    role: master", "master", "invalid role 'master' (allowed: control-plane, etcd, worker)"},
+	{"    evidence: {builtin: static-pods, args: [hostPath]}", "",
+	 "needs 'test', 'manual_reason'"},
+	{"    role: master", "master",
+	 "invalid role 'master' (allowed: control-plane, etcd, worker)"},
 };
 
 START_TEST(test_test_errors)
@@ -793,7 +806,7 @@ END_TEST
 
 struct file_case {
 	const char *yaml;
-	int line;           /* 0: no position; -1: any position */
+	int line;	    /* 0: no position; -1: any position */
 	const char *needle; /* where the error points within that line; a
 			       leading ": " is skipped */
 	const char *words;
@@ -809,7 +822,7 @@ struct file_case {
 	"    remediation: r\n"
 
 #define ONE(line5, line6, line7, more)                                                             \
-	"benchmark: bench\nchecks:\n  - id: \"1.2\"\n    title: t\n" line5 "\n" line6 "\n" line7 \
+	"benchmark: bench\nchecks:\n  - id: \"1.2\"\n    title: t\n" line5 "\n" line6 "\n" line7   \
 	"\n    expected: e\n" more "    remediation: r\n"
 #define STD5 "    target: master"
 #define STD6 "    component: kube-apiserver"
@@ -832,7 +845,8 @@ static const struct file_case file_errors[] = {
 	{"benchmark: bench\nchecks:\n  - title: t\n", 3, "title", "check needs 'id'"},
 	{"benchmark: bench\nchecks:\n  - id: \"1..2\"\n" CHECK_BODY, 3, "\"1..2\"",
 	 "invalid check id '1..2'"},
-	{"benchmark: bench\nchecks:\n  - id: \"1.2 \"\n" CHECK_BODY, 3, "\"1.2 \"", "invalid check id"},
+	{"benchmark: bench\nchecks:\n  - id: \"1.2 \"\n" CHECK_BODY, 3, "\"1.2 \"",
+	 "invalid check id"},
 	{"benchmark: bench\nchecks:\n  - id: \"1.2\"\n    title: t\n", 3, "id",
 	 "check 1.2 needs 'target'"},
 	{"benchmark: bench\nchecks:\n  - id: \"1.2\"\n    title: [t]\n" STD5 "\n" STD6 "\n" STD7
@@ -845,7 +859,8 @@ static const struct file_case file_errors[] = {
 	 "invalid target 'worker' (allowed: master, controlplane, etcd, node, policies)"},
 	{ONE(STD5, "    component: kube-foo", STD7, MANUAL), 6, "kube-foo",
 	 "unknown component 'kube-foo'|\"(files)\" or \"cluster\""},
-	{ONE(STD5, STD6, "    automated: yes", MANUAL), 7, "yes", "automated must be true or false"},
+	{ONE(STD5, STD6, "    automated: yes", MANUAL), 7, "yes",
+	 "automated must be true or false"},
 	{ONE(STD5, STD6, "    automated: \"false\"", MANUAL), 7, "\"false\"",
 	 "automated must be true or false"},
 	{ONE(STD5, STD6, "    automated: ~", MANUAL), 7, "~", "automated must be true or false"},
@@ -865,8 +880,8 @@ static const struct file_case file_errors[] = {
 	{"benchmark: bench\nchecks:\n  - id: \"1.2\"\n" CHECK_BODY "  - id: \"1.3\"\n" CHECK_BODY
 	 "  - id: \"1.2\"\n" CHECK_BODY,
 	 19, "\"1.2\"", "duplicate check id '1.2' (first in "},
-	{"benchmark: bench\nchecks:\n  - id: \"1.2\"\n" CHECK_BODY "    title: again\n", 11, "title",
-	 "duplicate key"},
+	{"benchmark: bench\nchecks:\n  - id: \"1.2\"\n" CHECK_BODY "    title: again\n", 11,
+	 "title", "duplicate key"},
 	{"benchmark: bench\nchecks:\n  - id: \"1.2\"\n    title: \xff\xfe\n", -1, NULL, ""},
 	{"benchmark: bench\nchecks: [\n", -1, NULL, ""},
 	{"benchmark: bench\nbase: ../x\n", 2, "../x", "invalid benchmark name '../x'"},
@@ -939,15 +954,16 @@ static const struct file_case comp_errors[] = {
 	 4, "cobra", "invalid parser 'cobra' (allowed: pflag, goflag)"},
 	{COMP_HEAD "    model: systemd\n", 5, "systemd",
 	 "invalid model 'systemd' (allowed: flags, kubelet, configfile, etcd)"},
-	{DERIVED("slice") "d: {kind: magic, flag: x}\n", 9, "magic", "invalid derived kind 'magic'"},
+	{DERIVED("slice") "d: {kind: magic, flag: x}\n", 9, "magic",
+	 "invalid derived kind 'magic'"},
 	{DERIVED("bool") "d: {kind: authorization-modes, flag: x}\n", 9, "x}",
 	 "flag 'x' has type bool (needs slice, array)"},
 	{DERIVED("slice") "d: {kind: admission-plugins, flag: x}\n", 9, "{",
 	 "an admission-plugins setting needs 'flag2'"},
 	{DERIVED("slice") "d: {kind: authorization-modes, flag: y}\n", 9, "y}",
 	 "flag 'y' is not a flag of kubelet"},
-	{DERIVED("slice") "x: {kind: authorization-modes, flag: x}\n", 9, "x:",
-	 "derived setting 'x' has the name of a flag"},
+	{DERIVED("slice") "x: {kind: authorization-modes, flag: x}\n", 9,
+	 "x:", "derived setting 'x' has the name of a flag"},
 	{DERIVED("bool") "d: {kind: apiserver-anonymous, flag: x, defaults: [a]}\n", 9, "[a]",
 	 "takes its default from its flag"},
 	{DERIVED("bool") "d: {kind: apiserver-anonymous, flag: x, flag3: x}\n", 9, ": x}",
@@ -955,15 +971,16 @@ static const struct file_case comp_errors[] = {
 	{DERIVED("bool") "d: {kind: apiserver-anonymous, flag: x, flug: x}\n", 9, "flug",
 	 "unknown key 'flug' in a derived setting (allowed: kind, flag, flag2, flag3, defaults)"},
 	{DERIVED("slice") "d: [x]\n", 9, "[x]", "a derived setting must be a mapping"},
-	{FLAGS_MODEL "  - name: kubelet\n    target: node\n    parser: pflag\n    model: flags\n", 6,
-	 "kubelet", "duplicate component 'kubelet' (first at line 2)"},
+	{FLAGS_MODEL "  - name: kubelet\n    target: node\n    parser: pflag\n    model: flags\n",
+	 6, "kubelet", "duplicate component 'kubelet' (first at line 2)"},
 	{FLAGS_MODEL "  - name: kubelet2\n    names: [kubelet]\n    target: node\n"
 		     "    parser: pflag\n    model: flags\n",
 	 7, "kubelet]", "duplicate process name 'kubelet'"},
 	{FLAGS_MODEL "    names: [a/b]\n", 6, "a/b", "a process name has no '/'"},
 	{FLAGS_MODEL "    flags:\n      x: {type: bool}\n      x: {type: int}\n", 8, "x",
 	 "duplicate key"},
-	{COMP_HEAD "    model: kubelet\n", 2, "name", "a component of this model needs 'config_flag'"},
+	{COMP_HEAD "    model: kubelet\n", 2, "name",
+	 "a component of this model needs 'config_flag'"},
 	{COMP_HEAD "    model: kubelet\n    config_flag: config\n", 6, ": config",
 	 "config_flag 'config' is not a flag of kubelet"},
 	{COMP_HEAD "    model: kubelet\n    config_flag: config\n    flags:\n      config: {type: "
@@ -972,7 +989,8 @@ static const struct file_case comp_errors[] = {
 	{FLAGS_MODEL "    config_flag: config\n", 6, ": config",
 	 "config_flag: the flags model reads no config file"},
 	{FLAGS_MODEL "    config_env: X\n", 6, ": X", "config_env: only for the etcd model"},
-	{FLAGS_MODEL "    config_dir_flag: X\n", 6, ": X", "config_dir_flag: only for the kubelet model"},
+	{FLAGS_MODEL "    config_dir_flag: X\n", 6, ": X",
+	 "config_dir_flag: only for the kubelet model"},
 	{FLAGS_MODEL "    flags:\n      x: {type: bool, env: ETCD_X}\n", 7, "ETCD_X",
 	 "env: only the etcd model reads the environment"},
 	{FLAGS_MODEL "    flags:\n      x: {type: bool, key: a.b}\n", 7, "a.b",
@@ -1002,13 +1020,14 @@ static const struct file_case comp_errors[] = {
 	{FLAGS_MODEL "    flags:\n      x: {tipe: string}\n", 7, "tipe",
 	 "unknown key 'tipe' in a flag definition (allowed: type, key, env, default"},
 	{FLAGS_MODEL "    flags:\n      x: {key: a}\n", 7, "{", "a flag definition needs 'type'"},
-	{FLAGS_MODEL "    flags:\n      \"-x\": {type: bool}\n", 7, "\"-x\"", "invalid flag name '-x'"},
+	{FLAGS_MODEL "    flags:\n      \"-x\": {type: bool}\n", 7, "\"-x\"",
+	 "invalid flag name '-x'"},
 	{FLAGS_MODEL "    flags: [x]\n", 6, "[x]", "flags must be a mapping"},
 	{FLAGS_MODEL "    role: master\n", 6, "master", "invalid role 'master'"},
 	{FLAGS_MODEL "    colour: blue\n", 6, "colour",
 	 "unknown key 'colour' in a component (allowed: name, names, target, role, parser, model,"},
-	{"components:\n  - name: cluster\n    target: node\n    parser: pflag\n    model: flags\n", 2,
-	 "cluster", "'cluster' is reserved"},
+	{"components:\n  - name: cluster\n    target: node\n    parser: pflag\n    model: flags\n",
+	 2, "cluster", "'cluster' is reserved"},
 	{"components:\n  - name: a/b\n    target: node\n    parser: pflag\n    model: flags\n", 2,
 	 "a/b", "invalid component name 'a/b'"},
 	{"components:\n  - name: k\n    target: policies\n    parser: pflag\n    model: flags\n", 3,
@@ -1017,8 +1036,10 @@ static const struct file_case comp_errors[] = {
 	 "a component needs 'target'"},
 	{"components: []\n", 1, "[]", "components must not be empty"},
 	{"components: {}\n", 1, "{}", "components must be a sequence"},
-	{"components: [a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, "
-	 "a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, "
+	{"components: [a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, "
+	 "a, a, "
+	 "a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, "
+	 "a, a, "
 	 "a, a, a, a, a, a, a]\n",
 	 1, "[", "more than 64 components"},
 	{"comps: []\n", 1, "comps", "unknown key 'comps' in components.yaml (allowed: components)"},
@@ -1117,7 +1138,8 @@ START_TEST(test_foreign_owner)
 	char *err;
 
 	if (geteuid() != 0) {
-		fprintf(stderr, "check_profile: not root, cannot chown: foreign-owner test skipped\n");
+		fprintf(stderr,
+			"check_profile: not root, cannot chown: foreign-owner test skipped\n");
 		tu_rmtree(dir);
 		free(dir);
 		return;
@@ -1161,7 +1183,8 @@ START_TEST(test_symlinks)
 	ck_assert_int_eq(symlink(target, path), 0);
 	err = load_err(dir, "bench");
 	ck_assert_int_eq(load_errno, EPERM);
-	assert_err(err, dir, "bench/a.yaml", 0, 0, "refusing a profile file that is a symbolic link");
+	assert_err(err, dir, "bench/a.yaml", 0, 0,
+		   "refusing a profile file that is a symbolic link");
 	free(err);
 
 	/* a linked benchmark directory */
@@ -1170,7 +1193,8 @@ START_TEST(test_symlinks)
 	snprintf(path, sizeof(path), "%s/linked", dir);
 	ck_assert_int_eq(symlink("other", path), 0);
 	err = load_err(dir, "linked");
-	assert_err(err, dir, "linked", 0, 0, "refusing a profile directory that is a symbolic link");
+	assert_err(err, dir, "linked", 0, 0,
+		   "refusing a profile directory that is a symbolic link");
 	free(err);
 
 	/* components.yaml */
@@ -1360,7 +1384,8 @@ START_TEST(test_overlay_errors)
 	write_bench(dir, "base", NULL, ids, "t");
 	write_bench(dir, "rm", "base: base\nremove: [\"1.1\", \"9.9\"]\n", none, "t");
 	err = load_err(dir, "rm");
-	assert_err(err, dir, "rm/checks.yaml", 3, 17, "remove: no check '9.9' in base benchmark base");
+	assert_err(err, dir, "rm/checks.yaml", 3, 17,
+		   "remove: no check '9.9' in base benchmark base");
 	free(err);
 
 	write_bench(dir, "rm2", "base: base\nremove: [\"1.1\", \"1.1\"]\n", none, "t");
@@ -1556,8 +1581,8 @@ START_TEST(test_alias_shared)
 	static const char yaml[] =
 		"benchmark: bench\n"
 		"checks:\n"
-		"  - id: \"1.1\"\n" CHECK_BODY
-		"    evidence: &ev {any: [{setting: bind-address, op: regex, value: \"^127\\\\.\"}]}\n"
+		"  - id: \"1.1\"\n" CHECK_BODY "    evidence: &ev {any: [{setting: bind-address, "
+		"op: regex, value: \"^127\\\\.\"}]}\n"
 		"  - id: \"1.2\"\n" CHECK_BODY "    evidence: *ev\n";
 
 	tu_write(dir, "bench/a.yaml", yaml, 0644);
@@ -1601,7 +1626,8 @@ START_TEST(test_big_and_binary)
 	ck_assert_int_eq(unlink(name), 0);
 	tu_write(dir, "bench/\xff\x01.yaml", "benchmark: nope\n", 0644);
 	err = load_err(dir, "bench");
-	ck_assert_msg(strstr(err, "/bench/\\xff\\x01.yaml:1:12: benchmark 'nope'") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "/bench/\\xff\\x01.yaml:1:12: benchmark 'nope'") != NULL, "%s",
+		      err);
 	free(err);
 	tu_rmtree(dir);
 	free(dir);
@@ -1616,8 +1642,9 @@ START_TEST(test_too_many_checks)
 
 	sbuf_add(&b, "benchmark: bench\nchecks:\n");
 	for (int i = 0; i <= 10000; i++)
-		sbuf_addf(&b, "  - {id: \"%d.%d\", title: t, target: node, component: kubelet, "
-			      "automated: false, expected: e, manual_reason: m, remediation: r}\n",
+		sbuf_addf(&b,
+			  "  - {id: \"%d.%d\", title: t, target: node, component: kubelet, "
+			  "automated: false, expected: e, manual_reason: m, remediation: r}\n",
 			  i / 100 + 1, i % 100 + 1);
 	tu_write(dir, "bench/a.yaml", sbuf_str(&b), 0644);
 	sbuf_free(&b);

@@ -36,18 +36,20 @@
 #define RAW_NOTE "bad \xc3( byte\tafter tab"
 #define ESC_NOTE "bad \\xc3( byte\tafter tab"
 #define HOSTNAME "cp-1 <&>\"'"
-#define LONG_REMEDIATION                                                                          \
-	"Edit the API server pod specification file /etc/kubernetes/manifests/kube-apiserver.yaml " \
+#define LONG_REMEDIATION                                                                           \
+	"Edit the API server pod specification file "                                              \
+	"/etc/kubernetes/manifests/kube-apiserver.yaml "                                           \
 	"on the control plane node and set the --authorization-mode parameter to values other "    \
 	"than AlwaysAllow, for example --authorization-mode=Node,RBAC.\n"                          \
-	"Then restart the kubelet: a-very-long-word-that-does-not-fit-anywhere-on-one-line-at-all-" \
+	"Then restart the kubelet: "                                                               \
+	"a-very-long-word-that-does-not-fit-anywhere-on-one-line-at-all-"                          \
 	"because-it-is-longer-than-the-whole-width"
 
 /* ---- building reports ---- */
 
 static struct result *
-add_res(struct report *r, const char *id, const char *section, enum result_state st,
-	int automated, const char *component)
+add_res(struct report *r, const char *id, const char *section, enum result_state st, int automated,
+	const char *component)
 {
 	struct result *res = report_add_result(r);
 
@@ -234,7 +236,7 @@ is_utf8(const char *s)
 START_TEST(test_names)
 {
 	static const char *const states[] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR"};
-	static const char *const sources[] = {"argv",    "environ", "config", "dropin",
+	static const char *const sources[] = {"argv",	 "environ", "config", "dropin",
 					      "default", "file",    "note"};
 	static const struct {
 		const char *name;
@@ -252,7 +254,7 @@ START_TEST(test_names)
 	ck_assert_ptr_nonnull(result_state_name((enum result_state)99));
 	ck_assert_ptr_nonnull(ev_source_name((enum ev_source)99));
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
-		f = (enum report_format)-1;
+		f = (enum report_format) - 1;
 		ck_assert_int_eq(report_format_from_name(fmts[i].name, &f), 0);
 		ck_assert_int_eq(f, fmts[i].fmt);
 	}
@@ -340,7 +342,8 @@ assert_keys(json_t *o, const char *const *keys, const char *what)
 	size_t i = 0;
 
 	ck_assert_msg(json_is_object(o), "%s is not an object", what);
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		ck_assert_msg(keys[i] != NULL, "%s: unexpected key %s", what, k);
 		ck_assert_msg(strcmp(k, keys[i]) == 0, "%s: key %zu is %s, want %s", what, i, k,
 			      keys[i]);
@@ -379,14 +382,14 @@ load_json(const char *text)
 
 START_TEST(test_json_document)
 {
-	static const char *const top_keys[] = {"tool",       "version",     "benchmark", "node",
-					       "started_at", "duration_ms", "summary",   "notes",
+	static const char *const top_keys[] = {"tool",	     "version",	    "benchmark", "node",
+					       "started_at", "duration_ms", "summary",	 "notes",
 					       "results",    NULL};
 	static const char *const node_keys[] = {"hostname", "roles", "components", NULL};
 	static const char *const comp_keys[] = {"name", "pid", "exe", NULL};
-	static const char *const res_keys[] = {"id",       "section",  "title",     "status",
-					       "automated", "component", "expected", "actual",
-					       "evidence", "reason",   "remediation", NULL};
+	static const char *const res_keys[] = {"id",	    "section",	 "title",	"status",
+					       "automated", "component", "expected",	"actual",
+					       "evidence",  "reason",	 "remediation", NULL};
 	static const char *const sum_keys[] = {"pass", "fail", "warn", "skip", "error", NULL};
 	struct report *r = build_report();
 	char *text = render(r, FMT_JSON, 0);
@@ -407,7 +410,8 @@ START_TEST(test_json_document)
 	assert_keys(node, node_keys, "node");
 	ck_assert_str_eq(jget_str(node, "hostname"), HOSTNAME);
 	ck_assert_uint_eq(json_array_size(json_object_get(node, "roles")), 3);
-	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(node, "roles"), 1)), "etcd");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(node, "roles"), 1)),
+			 "etcd");
 	comps = json_object_get(node, "components");
 	ck_assert_uint_eq(json_array_size(comps), 2);
 	for (size_t i = 0; i < 2; i++) {
@@ -465,8 +469,8 @@ START_TEST(test_json_evidence)
 	static const char *const text_keys[] = {"source", "text", NULL};
 	static const char *const file_named[] = {"source", "path",  "mode", "uid", "gid",
 						 "owner",  "group", "view", NULL};
-	static const char *const file_linked[] = {"source", "path", "mode", "uid",
-						  "gid",    "owner", "group", "link", NULL};
+	static const char *const file_linked[] = {"source", "path",  "mode", "uid", "gid",
+						  "owner",  "group", "link", NULL};
 	static const char *const file_unnamed[] = {"source", "path", "mode", "uid", "gid",
 						   "link",   "view", "text", NULL};
 	static const char *const file_nostat[] = {"source", "path", NULL};
@@ -571,7 +575,7 @@ json_expect(const char *s)
 	return s;
 }
 
-#define ck_json_str(orig, got, what)                                                              \
+#define ck_json_str(orig, got, what)                                                               \
 	ck_assert_msg(strcmp(json_expect(orig), (got) ? (got) : "") == 0, "%s: \"%s\" != \"%s\"",  \
 		      what, json_expect(orig), (got) ? (got) : "(null)")
 
@@ -700,51 +704,51 @@ static const struct {
 	const char *json;
 	const char *want; /* substring of the error */
 } bad_json[] = {
-    {"{", "line 1 column"},
-    {"", "line 1"},
-    {"{\"tool\":\"kube-auditd\",\n\"results\":[}", "line 2 column"},
-    {"{\"tool\":\"kube-auditd\",\"tool\":\"x\",\"results\":[]}", "duplicate"},
-    {"[1,2]", "not a kube-auditd report"},
-    {"\"kube-auditd\"", "line 1 column"},
-    {"{\"results\":[]}", "\"tool\""},
-    {"{\"tool\":7,\"results\":[]}", "\"tool\""},
-    {"{\"tool\":\"kube-bench\",\"results\":[]}", "\"tool\""},
-    {"{\"tool\":\"kube-auditd\"}", "\"results\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":{}}", "\"results\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[7]}", "results[0]"},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"status\":\"PASS\"}]}", "\"id\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1.1.1\"}]}", "\"status\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":5}]}", "\"status\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"MAYBE\"}]}",
-     "unknown status"},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
-     "\"automated\":\"yes\"}]}",
-     "\"automated\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
-     "\"evidence\":{}}]}",
-     "\"evidence\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
-     "\"evidence\":[{\"text\":\"x\"}]}]}",
-     "results[0].evidence[0]: missing \"source\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
-     "\"evidence\":[{\"source\":\"file\",\"path\":\"/x\",\"mode\":\"0x9\"}]}]}",
-     "\"mode\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
-     "\"evidence\":[{\"source\":\"file\",\"path\":\"/x\",\"mode\":420}]}]}",
-     "\"mode\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
-     "\"evidence\":[{\"source\":\"argv\",\"pid\":\"812\"}]}]}",
-     "\"pid\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
-     "\"evidence\":[{\"source\":\"file\",\"uid\":-1}]}]}",
-     "\"uid\" is out of range"},
-    {"{\"tool\":\"kube-auditd\",\"results\":[],\"node\":[]}", "\"node\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[],\"node\":{\"roles\":[1]}}", "roles[0]"},
-    {"{\"tool\":\"kube-auditd\",\"results\":[],\"node\":{\"components\":[{\"pid\":1}]}}",
-     "node.components[0]: missing \"name\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[],\"duration_ms\":\"3\"}", "\"duration_ms\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[],\"summary\":{\"pass\":\"x\"}}", "\"pass\""},
-    {"{\"tool\":\"kube-auditd\",\"results\":[],\"notes\":\"x\"}", "\"notes\""},
+	{"{", "line 1 column"},
+	{"", "line 1"},
+	{"{\"tool\":\"kube-auditd\",\n\"results\":[}", "line 2 column"},
+	{"{\"tool\":\"kube-auditd\",\"tool\":\"x\",\"results\":[]}", "duplicate"},
+	{"[1,2]", "not a kube-auditd report"},
+	{"\"kube-auditd\"", "line 1 column"},
+	{"{\"results\":[]}", "\"tool\""},
+	{"{\"tool\":7,\"results\":[]}", "\"tool\""},
+	{"{\"tool\":\"kube-bench\",\"results\":[]}", "\"tool\""},
+	{"{\"tool\":\"kube-auditd\"}", "\"results\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":{}}", "\"results\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[7]}", "results[0]"},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"status\":\"PASS\"}]}", "\"id\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1.1.1\"}]}", "\"status\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":5}]}", "\"status\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"MAYBE\"}]}",
+	 "unknown status"},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
+	 "\"automated\":\"yes\"}]}",
+	 "\"automated\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
+	 "\"evidence\":{}}]}",
+	 "\"evidence\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
+	 "\"evidence\":[{\"text\":\"x\"}]}]}",
+	 "results[0].evidence[0]: missing \"source\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
+	 "\"evidence\":[{\"source\":\"file\",\"path\":\"/x\",\"mode\":\"0x9\"}]}]}",
+	 "\"mode\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
+	 "\"evidence\":[{\"source\":\"file\",\"path\":\"/x\",\"mode\":420}]}]}",
+	 "\"mode\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
+	 "\"evidence\":[{\"source\":\"argv\",\"pid\":\"812\"}]}]}",
+	 "\"pid\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[{\"id\":\"1\",\"status\":\"PASS\","
+	 "\"evidence\":[{\"source\":\"file\",\"uid\":-1}]}]}",
+	 "\"uid\" is out of range"},
+	{"{\"tool\":\"kube-auditd\",\"results\":[],\"node\":[]}", "\"node\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[],\"node\":{\"roles\":[1]}}", "roles[0]"},
+	{"{\"tool\":\"kube-auditd\",\"results\":[],\"node\":{\"components\":[{\"pid\":1}]}}",
+	 "node.components[0]: missing \"name\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[],\"duration_ms\":\"3\"}", "\"duration_ms\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[],\"summary\":{\"pass\":\"x\"}}", "\"pass\""},
+	{"{\"tool\":\"kube-auditd\",\"results\":[],\"notes\":\"x\"}", "\"notes\""},
 };
 
 START_TEST(test_json_invalid)
@@ -1136,7 +1140,8 @@ parse_sample(const char *line, struct sample *s)
 			size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
 			size_t o = 0;
 
-			ck_assert_msg(k > 0 && p[k] == '=' && p[k + 1] == '"', "bad label: %s", line);
+			ck_assert_msg(k > 0 && p[k] == '=' && p[k + 1] == '"', "bad label: %s",
+				      line);
 			ck_assert_int_lt(s->nlabels, 8);
 			memcpy(s->labels[s->nlabels][0], p, k);
 			p += k + 2;
@@ -1388,10 +1393,10 @@ assert_summary(const char *text, const struct report *r)
 	size_t got[RS__COUNT], want[RS__COUNT];
 
 	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(sscanf(p, "== Summary: %zu pass, %zu fail, %zu warn, %zu skip, %zu error ==",
-				&got[RS_PASS], &got[RS_FAIL], &got[RS_WARN], &got[RS_SKIP],
-				&got[RS_ERROR]),
-			 5);
+	ck_assert_int_eq(
+		sscanf(p, "== Summary: %zu pass, %zu fail, %zu warn, %zu skip, %zu error ==",
+		       &got[RS_PASS], &got[RS_FAIL], &got[RS_WARN], &got[RS_SKIP], &got[RS_ERROR]),
+		5);
 	count_states(r, want);
 	for (int s = 0; s < RS__COUNT; s++)
 		ck_assert_uint_eq(got[s], want[s]);
@@ -1431,10 +1436,12 @@ START_TEST(test_text)
 	ck_assert_ptr_nonnull(strstr(text, "argv pid 812 [7]: --authorization-mode=AlwaysAllow\n"));
 	ck_assert_ptr_nonnull(strstr(text, "config /var/lib/kubelet/config.yaml:12: "
 					   "authentication.anonymous.enabled: true\n"));
-	ck_assert_ptr_nonnull(strstr(text, "dropin /etc/kubernetes/kubelet.conf.d/10-anon.conf:3: "));
-	ck_assert_ptr_nonnull(strstr(text, "file /etc/kubernetes/manifests/kube-apiserver.yaml mode "
-					   "0644 owner root(0):root(0) -> "
-					   "/etc/kubernetes/manifests/real.yaml\n"));
+	ck_assert_ptr_nonnull(
+		strstr(text, "dropin /etc/kubernetes/kubelet.conf.d/10-anon.conf:3: "));
+	ck_assert_ptr_nonnull(strstr(text,
+				     "file /etc/kubernetes/manifests/kube-apiserver.yaml mode "
+				     "0644 owner root(0):root(0) -> "
+				     "/etc/kubernetes/manifests/real.yaml\n"));
 	ck_assert_ptr_nonnull(strstr(text, "file /var/lib/etcd mode 0700 owner 1000:1000 -> "
 					   "/srv/etcd (view proc:700): Permission denied\n"));
 	ck_assert_ptr_nonnull(strstr(text, "note: anonymous-auth is not set\n"));
@@ -1450,8 +1457,8 @@ START_TEST(test_text)
 		strv_push(&lines, l);
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct result *res = &r->results[i];
-		char *want = xasprintf("[%s] %s %s", result_state_name(res->state), res->id,
-				       res->title);
+		char *want =
+			xasprintf("[%s] %s %s", result_state_name(res->state), res->id, res->title);
 		size_t found = 0;
 
 		for (size_t j = 0; j < lines.n; j++) {
@@ -1555,7 +1562,8 @@ report_suite(void)
 	tcase_add_test(tc, test_json_no_notes);
 	tcase_add_test(tc, test_json_roundtrip);
 	tcase_add_test(tc, test_json_minimal_and_lenient);
-	tcase_add_loop_test(tc, test_json_invalid, 0, (int)(sizeof(bad_json) / sizeof(bad_json[0])));
+	tcase_add_loop_test(tc, test_json_invalid, 0,
+			    (int)(sizeof(bad_json) / sizeof(bad_json[0])));
 	tcase_add_test(tc, test_json_null_input);
 	tcase_add_test(tc, test_robust);
 	tcase_add_test(tc, test_write_errors);

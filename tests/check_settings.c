@@ -66,7 +66,8 @@ static const char components_yaml[] =
 	"    config_env: ETCD_CONFIG_FILE\n"
 	"    flags:\n"
 	"      config-file: {type: string, path: true}\n"
-	"      client-cert-auth: {type: bool, key: client-transport-security.client-cert-auth, default: \"false\"}\n"
+	"      client-cert-auth: {type: bool, key: client-transport-security.client-cert-auth, "
+	"default: \"false\"}\n"
 	"      name: {type: string, default: default}\n"
 	"      data-dir: {type: string, default: \"${name}.etcd\", path: true}\n"
 	"  - name: kubelet\n"
@@ -80,24 +81,26 @@ static const char components_yaml[] =
 	"    flags:\n"
 	"      config: {type: string, path: true}\n"
 	"      config-dir: {type: string, path: true}\n"
-	"      anonymous-auth: {type: bool, key: authentication.anonymous.enabled, default: \"true\", default_config: \"false\"}\n"
-	"      read-only-port: {type: int, key: readOnlyPort, default: \"10255\", default_config: \"0\"}\n"
+	"      anonymous-auth: {type: bool, key: authentication.anonymous.enabled, default: "
+	"\"true\", default_config: \"false\"}\n"
+	"      read-only-port: {type: int, key: readOnlyPort, default: \"10255\", default_config: "
+	"\"0\"}\n"
 	"      client-ca-file: {type: string, key: authentication.x509.clientCAFile, path: true}\n"
 	"      feature-gates: {type: map, key: featureGates}\n"
-	"      streaming-connection-idle-timeout: {type: duration, key: streamingConnectionIdleTimeout, default: 4h0m0s, default_config: 4h0m0s}\n"
+	"      streaming-connection-idle-timeout: {type: duration, key: "
+	"streamingConnectionIdleTimeout, default: 4h0m0s, default_config: 4h0m0s}\n"
 	"      kubeconfig: {type: string, path: true}\n";
 
-static const char bench_yaml[] =
-	"benchmark: t\n"
-	"checks:\n"
-	"  - id: \"1.1\"\n"
-	"    title: t\n"
-	"    target: master\n"
-	"    component: kube-apiserver\n"
-	"    automated: false\n"
-	"    expected: x\n"
-	"    manual_reason: y\n"
-	"    remediation: z\n";
+static const char bench_yaml[] = "benchmark: t\n"
+				 "checks:\n"
+				 "  - id: \"1.1\"\n"
+				 "    title: t\n"
+				 "    target: master\n"
+				 "    component: kube-apiserver\n"
+				 "    automated: false\n"
+				 "    expected: x\n"
+				 "    manual_reason: y\n"
+				 "    remediation: z\n";
 
 static char *tmp, *root, *prof_dir;
 static struct profile *prof;
@@ -188,7 +191,8 @@ END_TEST
 
 START_TEST(test_flags_default_and_last_wins)
 {
-	const char *argv[] = {"kube-apiserver", "--profiling=false", "--audit-log-maxage", "10",
+	const char *argv[] = {"kube-apiserver",	       "--profiling=false",
+			      "--audit-log-maxage",    "10",
 			      "--audit-log-maxage=30", NULL};
 	struct snapshot *s = snap_with("kube-apiserver", argv, NULL);
 	const struct setting *st = get(s, "kube-apiserver", "profiling");
@@ -222,9 +226,12 @@ END_TEST
 
 START_TEST(test_admission_plugins)
 {
-	const char *argv[] = {"kube-apiserver", "--enable-admission-plugins=NodeRestriction",
-			      "--enable-admission-plugins", "EventRateLimit",
-			      "--disable-admission-plugins=ServiceAccount", NULL};
+	const char *argv[] = {"kube-apiserver",
+			      "--enable-admission-plugins=NodeRestriction",
+			      "--enable-admission-plugins",
+			      "EventRateLimit",
+			      "--disable-admission-plugins=ServiceAccount",
+			      NULL};
 	const char *argv2[] = {"kube-apiserver", "--admission-control=NodeRestriction", NULL};
 	struct snapshot *s = snap_with("kube-apiserver", argv, NULL);
 	const struct setting *st = get(s, "kube-apiserver", "admission-plugins");
@@ -468,7 +475,8 @@ START_TEST(test_relative_config_inside_root)
 	/* a process of the node tree under --root: its relative paths are the
 	 * node's own and are read in the --root view */
 	tu_write(root, "var/lib/kubelet/config.yaml",
-		 "readOnlyPort: 4242\nauthentication:\n  x509:\n    clientCAFile: pki/ca.crt\n", 0644);
+		 "readOnlyPort: 4242\nauthentication:\n  x509:\n    clientCAFile: pki/ca.crt\n",
+		 0644);
 	snprintf(dir, sizeof(dir), "%s/var/lib/kubelet", root);
 	ck_assert_int_eq(chdir(dir), 0);
 	s = snap_with("kubelet", argv, NULL);
@@ -485,8 +493,8 @@ END_TEST
 
 START_TEST(test_scheduler_config_decides)
 {
-	const char *argv[] = {"kube-scheduler", "--config=/etc/kubernetes/sched.yaml",
-			      "--profiling=false", "--kubeconfig=/etc/kubernetes/stale.conf",
+	const char *argv[] = {"kube-scheduler",		  "--config=/etc/kubernetes/sched.yaml",
+			      "--profiling=false",	  "--kubeconfig=/etc/kubernetes/stale.conf",
 			      "--bind-address=127.0.0.1", NULL};
 	const char *noconf[] = {"kube-scheduler", "--profiling=false", NULL};
 	struct snapshot *s;

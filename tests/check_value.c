@@ -32,8 +32,8 @@ END_TEST
 
 START_TEST(test_bool_invalid)
 {
-	static const char *const bad[] = {"",      "yes", "no",    "on",  "off",  "tRUE", "TRue",
-					  " true", "true ", "2",  "01",  "y",    "FALSe", "truee"};
+	static const char *const bad[] = {"",	   "yes",   "no", "on", "off", "tRUE",	"TRue",
+					  " true", "true ", "2",  "01", "y",   "FALSe", "truee"};
 	int b = 7;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -85,8 +85,8 @@ END_TEST
 
 START_TEST(test_int_invalid)
 {
-	static const char *const bad[] = {"",   "08",  "1_",   "_1",  "1__0", "0x",  "12a",
-					  " 1", "1 ",  "+",    "-",   "--1",  "+-1", "1e3",
+	static const char *const bad[] = {"",	 "08",	"1_",  "_1",   "1__0", "0x",  "12a",
+					  " 1",	 "1 ",	"+",   "-",    "--1",  "+-1", "1e3",
 					  "1.0", "0b2", "0o8", "0x1g", "abc"};
 	long long v = 99;
 
@@ -159,10 +159,10 @@ END_TEST
 
 START_TEST(test_duration_invalid)
 {
-	static const char *const bad[] = {"",    "5",   "60",     "-",    "+",    "s",     ".s",
-					  "-.s", "1x",  "1hh",    "1 h",  "1h ",  " 1h",   "1e3s",
-					  "--1s", "5m-3s", "1.5.5s", "1S",   "1H",   "0.0", "00",
-					  "1sec", "1d",  "\xc2\xb5s"};
+	static const char *const bad[] = {"",	 "5",	 "60",	 "-",	  "+",	    "s",
+					  ".s",	 "-.s",	 "1x",	 "1hh",	  "1 h",    "1h ",
+					  " 1h", "1e3s", "--1s", "5m-3s", "1.5.5s", "1S",
+					  "1H",	 "0.0",	 "00",	 "1sec",  "1d",	    "\xc2\xb5s"};
 	long long ns = 7;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -230,8 +230,8 @@ END_TEST
 
 START_TEST(test_csv_invalid)
 {
-	static const char *const bad[] = {"a\"b", "\"ab", "\"a\"b", "a,\"b", "\n", "\r\n", "\r",
-					  "x,\"y\"z", " \"a\""};
+	static const char *const bad[] = {"a\"b", "\"ab", "\"a\"b",   "a,\"b", "\n",
+					  "\r\n", "\r",	  "x,\"y\"z", " \"a\""};
 	struct strv sv = {0};
 
 	strv_push(&sv, "keep");
@@ -304,21 +304,23 @@ START_TEST(test_parse_float)
 		const char *s;
 		double d;
 	} ok[] = {
-		{"1.5", 1.5}, {"-2", -2},	 {"1e3", 1000},	  {"0x1p4", 16}, {"5", 5},
+		{"1.5", 1.5}, {"-2", -2},	   {"1e3", 1000},   {"0x1p4", 16},  {"5", 5},
 		{".5", 0.5},  {"1_000.5", 1000.5}, {"+3.25", 3.25}, {"1E-2", 0.01},
 	};
-	static const char *const bad[] = {"",	 "0x10", "+nan", "-nan", "1e",	"abc", "1.2.3",
-					  " 1", "1 ",	 "infinit", "1_", "_1", ".",    "1e_5"};
+	static const char *const bad[] = {"",	"0x10", "+nan",	   "-nan", "1e", "abc", "1.2.3",
+					  " 1", "1 ",	"infinit", "1_",   "_1", ".",	"1e_5"};
 	struct value v;
 	const char *err;
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		ck_assert_msg(value_parse(&v, VT_FLOAT, ok[i].s, &err) == 0, "'%s' rejected", ok[i].s);
+		ck_assert_msg(value_parse(&v, VT_FLOAT, ok[i].s, &err) == 0, "'%s' rejected",
+			      ok[i].s);
 		ck_assert_msg(v.d == ok[i].d, "'%s' gave %g", ok[i].s, v.d);
 		value_free(&v);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ck_assert_msg(value_parse(&v, VT_FLOAT, bad[i], &err) == -1, "'%s' accepted", bad[i]);
+		ck_assert_msg(value_parse(&v, VT_FLOAT, bad[i], &err) == -1, "'%s' accepted",
+			      bad[i]);
 		value_free(&v);
 	}
 	ck_assert_int_eq(value_parse(&v, VT_FLOAT, "Inf", &err), 0);
@@ -379,8 +381,9 @@ START_TEST(test_parse_map)
 	value_free(&v);
 
 	/* TrimSpace (also Unicode spaces), empty pieces skipped, '=' in value, repeats */
-	ck_assert_int_eq(value_parse(&v, VT_MAP, " A = true ,,B=x=y,\t\xc2\xa0"
-						 "C\xe3\x80\x80=1 ,A=false,",
+	ck_assert_int_eq(value_parse(&v, VT_MAP,
+				     " A = true ,,B=x=y,\t\xc2\xa0"
+				     "C\xe3\x80\x80=1 ,A=false,",
 				     &err),
 			 0);
 	ck_assert_uint_eq(v.list.n, 3);

@@ -46,10 +46,10 @@ parse_err(const char *s)
 	return parse_err_n(s, strlen(s));
 }
 
-#define ck_assert_prefix(s, p) \
-	ck_assert_msg(strncmp((s), (p), strlen(p)) == 0, "\"%s\" does not start with \"%s\"", \
-		      (s), (p))
-#define ck_assert_contains(s, p) \
+#define ck_assert_prefix(s, p)                                                                     \
+	ck_assert_msg(strncmp((s), (p), strlen(p)) == 0, "\"%s\" does not start with \"%s\"", (s), \
+		      (p))
+#define ck_assert_contains(s, p)                                                                   \
 	ck_assert_msg(strstr((s), (p)) != NULL, "\"%s\" does not contain \"%s\"", (s), (p))
 
 static const struct ynode *
@@ -693,13 +693,15 @@ END_TEST
 
 START_TEST(test_bom)
 {
-	struct ydoc *d = parse_ok("\xef\xbb\xbf" "a: 1\n");
+	struct ydoc *d = parse_ok("\xef\xbb\xbf"
+				  "a: 1\n");
 	char *err;
 
 	ck_assert_str_eq(scalar_at(d->root, "a")->scalar, "1");
 	ck_assert_int_eq(ynode_lookup_key(d->root, "a")->col, 1);
 	ydoc_free(d);
-	err = parse_err("\xef\xbb\xbf" "a: \xff\n");
+	err = parse_err("\xef\xbb\xbf"
+			"a: \xff\n");
 	ck_assert_prefix(err, "t.yaml:1:4: ");
 	free(err);
 }
@@ -773,8 +775,8 @@ END_TEST
 
 START_TEST(test_empty)
 {
-	static const char *empties[] = {"", "\n\n", "# only a comment\n", "---\n", "---\n...\n",
-					"   \n# x\n---\n"};
+	static const char *empties[] = {"",	 "\n\n",       "# only a comment\n",
+					"---\n", "---\n...\n", "   \n# x\n---\n"};
 	struct ydoc *d;
 	char *err = NULL;
 

@@ -19,10 +19,17 @@ static const struct {
 	const char *name;
 	enum vtype type;
 } fuzz_types[] = {
-	{"b", VT_BOOL},	    {"s", VT_STRING},	{"i", VT_INT},
-	{"d", VT_DURATION}, {"l", VT_SLICE},	{"a", VT_ARRAY},
-	{"m", VT_MAP},	    {"f", VT_FLOAT},	{"anonymous-auth", VT_BOOL},
-	{"feature-gates", VT_MAP}, {"enable-admission-plugins", VT_SLICE},
+	{"b", VT_BOOL},
+	{"s", VT_STRING},
+	{"i", VT_INT},
+	{"d", VT_DURATION},
+	{"l", VT_SLICE},
+	{"a", VT_ARRAY},
+	{"m", VT_MAP},
+	{"f", VT_FLOAT},
+	{"anonymous-auth", VT_BOOL},
+	{"feature-gates", VT_MAP},
+	{"enable-admission-plugins", VT_SLICE},
 };
 
 #define NTYPES (sizeof(fuzz_types) / sizeof(fuzz_types[0]))
@@ -51,7 +58,8 @@ fuzz_walk(const struct flagset *fs)
 
 		sum += strlen(f->name) + strlen(f->value.raw) + (f->error ? strlen(f->error) : 0);
 		for (size_t k = 0; k < f->nocc; k++)
-			sum += strlen(f->occ[k].text) + strlen(f->occ[k].value) + (size_t)f->occ[k].index;
+			sum += strlen(f->occ[k].text) + strlen(f->occ[k].value) +
+			       (size_t)f->occ[k].index;
 		for (size_t k = 0; k < f->value.list.n; k++)
 			sum += strlen(f->value.list.v[k]);
 		if (f->type == VT_MAP) {
@@ -68,6 +76,8 @@ fuzz_walk(const struct flagset *fs)
 		sum += flagset_get(fs, fuzz_types[i].name) != NULL;
 	return sum;
 }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -35,11 +35,13 @@ walk(const struct ynode *n, int depth, size_t *budget)
 	return sum;
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *paths[] = {"kind", "authentication.anonymous.enabled", "a.b.c", "",
-				      "a..b", "readOnlyPort"};
+	static const char *paths[] = {
+		"kind", "authentication.anonymous.enabled", "a.b.c", "", "a..b", "readOnlyPort"};
 	char *err = NULL;
 	struct ydoc *d = yaml_parse_buf((const char *)data, size, "fuzz.yaml", &err);
 	volatile size_t sink = 0;
