@@ -91,6 +91,22 @@ expect_exit 2 "benchmark name with a path" "$BIN" --once --profile-dir "$PROF" -
 expect_exit 2 "unexpected argument" "$BIN" --once extra
 expect_exit 2 "--interval 0" "$BIN" --once --interval 0
 
+# ---- --output ----
+expect_exit 2 "--output into a directory that does not exist" "$BIN" --once --profile-dir "$PROF" --check 5.6.4 --output "$T/nodir/r.json"
+expect_msg "$T/nodir/r.json" "message names the output file"
+echo "previous report" >"$T/keep.txt"
+expect_exit 0 "--output writes the report" "$BIN" --once --profile-dir "$PROF" --check 5.6.4 --format json --output "$T/keep.txt"
+if jq -e '.results | length == 1' "$T/keep.txt" >/dev/null 2>&1 && [ ! -s "$T/out" ]; then
+	ok "--output file holds the JSON report, stdout is empty"
+else
+	bad "--output: file not a one-result report or stdout not empty"
+fi
+if ls "$T"/keep.txt.tmp* >/dev/null 2>&1; then
+	bad "--output left a temporary file behind"
+else
+	ok "--output left no temporary file"
+fi
+
 # ---- hostile and malformed profiles ----
 mkprof() { # a private copy of the profiles to break
 	rm -rf "$T/prof"
