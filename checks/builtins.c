@@ -123,14 +123,41 @@ matches_secrets(const struct ynode *resources)
 	       seq_has(resources, "*.*");
 }
 
+/* The first provider of resources[i] (its name node), or NULL with a reason. */
+static const struct ynode *
+first_provider(struct ectx *x, const struct cfgfile *f, const struct ynode *ent, size_t i,
+	       const struct ynode **body)
+{
+	const struct ynode *pl = ynode_map_get(ent, "providers");
+	const struct ynode *first;
+
+	if (pl == NULL || pl->kind != YN_SEQ || pl->nitems == 0) {
+		ectx_reason(x, "%s:%d: resources[%zu] has no providers", f->path, ent->line, i);
+		return NULL;
+	}
+	first = pl->items[0];
+	if (first->kind != YN_MAP || first->nitems < 2 || first->items[0]->kind != YN_SCALAR) {
+		ectx_reason(x, "%s:%d: resources[%zu]: malformed provider", f->path, first->line,
+			    i);
+		return NULL;
+	}
+	*body = first->items[1];
+	/* the provider's name is its only key; its keys are never read out */
+	return first->items[0];
+}
+
+/* 1.2.28: only the first provider encrypts new writes. For secrets it must
+ * be one of the allowed providers; no listed resource may have identity
+ * first (listing a resource only to store it in plain text). */
 static enum tv
 b_encryption(struct ectx *x, const struct test *t)
 {
 	const struct cfgfile *f = NULL;
-	enum tv tv = TV_ERROR;
+	enum tv tv = TV_ERROR, verdict = TV_FALSE;
 	const struct ynode *root =
 		named_file(x, "kube-apiserver", "encryption-provider-config", &f, &tv);
 	const struct ynode *res;
+	int seen_secrets = 0;
 
 	if (root == NULL)
 		return tv;
@@ -142,37 +169,43 @@ b_encryption(struct ectx *x, const struct test *t)
 	for (size_t i = 0; i < res->nitems; i++) {
 		const struct ynode *ent = res->items[i];
 		const struct ynode *rl = ynode_map_get(ent, "resources");
-		const struct ynode *pl = ynode_map_get(ent, "providers");
-		const struct ynode *first, *name;
+		const struct ynode *body = NULL;
+		const struct ynode *name = first_provider(x, f, ent, i, &body);
+		int secrets = !seen_secrets && matches_secrets(rl);
+		char *list;
 
-		if (!matches_secrets(rl))
-			continue;
-		if (pl == NULL || pl->kind != YN_SEQ || pl->nitems == 0) {
-			ectx_reason(x, "%s:%d: resources[%zu] has no providers", f->path, ent->line,
-				    i);
+		if (name == NULL)
 			return TV_ERROR;
-		}
-		first = pl->items[0];
-		if (first->kind != YN_MAP || first->nitems < 2) {
-			ectx_reason(x, "%s:%d: malformed provider", f->path, first->line);
-			return TV_ERROR;
-		}
-		/* the provider's name is its only key; its keys are never read out */
-		name = first->items[0];
-		ev_cfg(x, f, name, "resources[%zu] (secrets): first provider %s", i, name->scalar);
-		ectx_actual(x, "first provider for secrets: %s", name->scalar);
-		if (strcmp(name->scalar, "kms") == 0) {
-			const struct ynode *ver = ynode_map_get(first->items[1], "apiVersion");
+		list = rl && rl->kind == YN_SEQ && rl->nitems && rl->items[0]->kind == YN_SCALAR
+			       ? xasprintf("%s%s", rl->items[0]->scalar,
+					   rl->nitems > 1 ? ",..." : "")
+			       : xstrdup("?");
+		if (secrets) {
+			seen_secrets = 1;
+			ev_cfg(x, f, name, "resources[%zu] (%s): first provider %s", i, list,
+			       name->scalar);
+			ectx_actual(x, "first provider for secrets: %s", name->scalar);
+			if (strcmp(name->scalar, "kms") == 0) {
+				const struct ynode *ver = ynode_map_get(body, "apiVersion");
 
-			if (ver == NULL || !scalar_is(ver, "v2"))
-				ectx_note(x, "KMS v1 is deprecated: prefer apiVersion: v2");
-		}
-		if (strcmp(name->scalar, "identity") == 0)
+				if (ver == NULL || !scalar_is(ver, "v2"))
+					ectx_note(x, "KMS v1 is deprecated: prefer apiVersion: v2");
+			}
+			if (strcmp(name->scalar, "identity") != 0 &&
+			    strv_index(&t->args, name->scalar) >= 0)
+				verdict = TV_TRUE;
+		} else if (strcmp(name->scalar, "identity") == 0) {
+			ev_cfg(x, f, name, "resources[%zu] (%s): first provider identity", i, list);
+			ectx_actual(x, "resources[%zu] (%s) is stored unencrypted (identity first)",
+				    i, list);
+			free(list);
 			return TV_FALSE;
-		return strv_index(&t->args, name->scalar) >= 0 ? TV_TRUE : TV_FALSE;
+		}
+		free(list);
 	}
-	ectx_actual(x, "no resources entry of %s covers secrets", f->path);
-	return TV_FALSE;
+	if (!seen_secrets)
+		ectx_actual(x, "no resources entry of %s covers secrets", f->path);
+	return verdict;
 }
 
 /* ---- admission-config-has ---- */

@@ -640,6 +640,15 @@ START_TEST(test_builtin_encryption)
 	run("kube-apiserver", argv);
 	ck_assert_int_eq(state_of("1.2.28", NULL), RS_PASS);
 	snap_free(snap);
+	/* secrets encrypted, but another listed resource kept in plain text */
+	tu_write(root, "etc/kubernetes/enc.yaml",
+		 "kind: EncryptionConfiguration\nresources:\n  - resources: [secrets]\n"
+		 "    providers:\n      - aescbc:\n          keys: []\n"
+		 "  - resources: [configmaps]\n    providers:\n      - identity: {}\n",
+		 0600);
+	run("kube-apiserver", argv);
+	ck_assert_int_eq(state_of("1.2.28", NULL), RS_WARN);
+	snap_free(snap);
 	tu_write(root, "etc/kubernetes/enc.yaml", "resources: [\n", 0600);
 	run("kube-apiserver", argv);
 	ck_assert_int_eq(state_of("1.2.28", NULL), RS_ERROR);
