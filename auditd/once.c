@@ -38,14 +38,14 @@ ids_exist(const struct profile *p, const struct strv *ids, const char *opt)
 /* Writes to FILE through a temporary file and rename, so a reader never
  * sees half a report and a failed run never destroys the previous one. */
 static int
-write_output(const struct report *r, const struct opts *o, int color)
+write_output(const struct report *r, const struct opts *o, int flags)
 {
 	char *tmp;
 	int fd, rc = -1;
 	FILE *f;
 
 	if (o->output == NULL) {
-		if (report_write(r, o->format, stdout, color) < 0 || fflush(stdout) == EOF) {
+		if (report_write(r, o->format, stdout, flags) < 0 || fflush(stdout) == EOF) {
 			log_warn("writing the report to standard output");
 			return -1;
 		}
@@ -70,7 +70,8 @@ write_output(const struct report *r, const struct opts *o, int color)
 		close(fd);
 		goto out;
 	}
-	if (report_write(r, o->format, f, 0) < 0 || fflush(f) == EOF || fsync(fileno(f)) < 0) {
+	if (report_write(r, o->format, f, flags & ~REPORT_COLOR) < 0 || fflush(f) == EOF ||
+	    fsync(fileno(f)) < 0) {
 		log_warn("--output %s: write failed", o->output);
 		fclose(f);
 		goto out;
@@ -97,7 +98,7 @@ run_once(const struct opts *o)
 	struct profile *p;
 	struct report *r;
 	char *err = NULL;
-	int color, rc;
+	int color, flags, rc;
 
 	p = profile_load(o->profile_dir, o->benchmark, &err);
 	if (p == NULL) {
@@ -121,8 +122,10 @@ run_once(const struct opts *o)
 		log_warnx("%s", r->notes.v[i]);
 	color = o->color < 0 ? (o->output == NULL && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
 			     : o->color;
+	/* asking for particular checks, or -v, explains PASS results too */
+	flags = (color ? REPORT_COLOR : 0) | (o->verbose || o->eval.only.n ? REPORT_DETAILS : 0);
 	rc = report_exit_status(r);
-	if (write_output(r, o, color) < 0)
+	if (write_output(r, o, flags) < 0)
 		rc = 2;
 	report_free(r);
 	profile_free(p);

@@ -456,9 +456,10 @@ text_header(struct sbuf *b, const struct report *r)
 }
 
 static void
-text_result(struct sbuf *b, const struct result *res, int color)
+text_result(struct sbuf *b, const struct result *res, int flags)
 {
 	enum result_state st = state_of(res);
+	int color = flags & REPORT_COLOR;
 
 	if (color)
 		sbuf_addf(b, "%s[%s]%s ", state_color[st], state_names[st], COLOR_RESET);
@@ -470,7 +471,7 @@ text_result(struct sbuf *b, const struct result *res, int color)
 	if (!res->automated)
 		sbuf_add(b, " (Manual)");
 	sbuf_addc(b, '\n');
-	if (st == RS_PASS)
+	if (st == RS_PASS && !(flags & REPORT_DETAILS))
 		return;
 	text_field(b, "expected:", res->expected);
 	text_field(b, "actual:", res->actual);
@@ -485,7 +486,7 @@ text_result(struct sbuf *b, const struct result *res, int color)
 }
 
 static void
-text_format(struct sbuf *b, const struct report *r, int color)
+text_format(struct sbuf *b, const struct report *r, int flags)
 {
 	struct strv secs = {0};
 	size_t counts[RS__COUNT];
@@ -498,7 +499,7 @@ text_format(struct sbuf *b, const struct report *r, int color)
 		sbuf_add(b, " ==\n");
 		for (size_t i = 0; i < r->nresults; i++)
 			if (strcmp(nz(r->results[i].section), secs.v[s]) == 0)
-				text_result(b, &r->results[i], color);
+				text_result(b, &r->results[i], flags);
 	}
 	strv_free(&secs);
 	counts_of(r, counts);
@@ -855,7 +856,7 @@ prom_format(struct sbuf *b, const struct report *r)
 /* ---- dispatch ---- */
 
 int
-report_write(const struct report *r, enum report_format fmt, FILE *out, int color)
+report_write(const struct report *r, enum report_format fmt, FILE *out, int flags)
 {
 	struct sbuf b = {0};
 	char *json;
@@ -867,7 +868,7 @@ report_write(const struct report *r, enum report_format fmt, FILE *out, int colo
 	}
 	switch (fmt) {
 	case FMT_TEXT:
-		text_format(&b, r, color);
+		text_format(&b, r, flags);
 		break;
 	case FMT_JSON:
 		json = report_to_json(r);

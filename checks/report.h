@@ -84,9 +84,13 @@ int report_exit_status(const struct report *r);
 enum report_format { FMT_TEXT = 0, FMT_JSON, FMT_JUNIT, FMT_PROMETHEUS };
 int report_format_from_name(const char *name, enum report_format *out); /* 0 / -1 */
 
-/* Writes the report to out in the given format. text: color when color != 0.
- * Returns 0 or -1 with errno on a write error. */
-int report_write(const struct report *r, enum report_format fmt, FILE *out, int color);
+/* Writes the report to out in the given format. Text flags: REPORT_COLOR
+ * (ANSI colours), REPORT_DETAILS (evidence of PASS results too; otherwise
+ * only results that are not PASS are explained). Returns 0 or -1 with errno
+ * on a write error. */
+#define REPORT_COLOR 1
+#define REPORT_DETAILS 2
+int report_write(const struct report *r, enum report_format fmt, FILE *out, int flags);
 
 /* JSON is the contract of DESIGN 3.3; report_from_json parses it back
  * (used by tests, the state file and later the fleet summary). Returns NULL

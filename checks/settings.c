@@ -410,8 +410,9 @@ resolve_default(struct setting *st, struct comp *c, const struct flagdef *fd, co
 	st->from_default = 1;
 	e = st_ev(st, EV_DEFAULT);
 	if (def == NULL) {
-		e->text = xasprintf("%s: unset (no default)%s%s", fd->name, why ? "; " : "",
-				    why ? why : "");
+		e->text = xasprintf("%s: unset (no default)%s%s%s%s", fd->name,
+				    fd->def_note ? "; " : "", fd->def_note ? fd->def_note : "",
+				    why ? "; " : "", why ? why : "");
 		return;
 	}
 	text = xstrdup(def);
