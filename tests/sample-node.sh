@@ -6,6 +6,9 @@
 #   sample-node.sh build DIR [LAYOUT]     make DIR/root and DIR/procs.d
 #   sample-node.sh run DIR -- CMD [ARG..] start the processes of DIR in a
 #                                         private PID namespace, run CMD there
+#   sample-node.sh start DIR | stop DIR   the processes of DIR in the current
+#                                         PID namespace (a test's own)
+#   sample-node.sh restart DIR NAME [ARG..] restart one with ARGs appended
 #   sample-node.sh demo [KUBE-AUDITD ARGS] build the kubeadm layout, audit it
 #   sample-node.sh pki DIR                make (or reuse) the sample PKI in DIR
 #   sample-node.sh layouts                list the layouts
@@ -1332,60 +1335,118 @@ cmd_run() {
 	exec unshare --pid --fork --mount-proc -- "$BASH" "$SN_SELF" __inner "$d" "$stub" "$@"
 }
 
-# Runs as PID 1 of the new namespace.
-cmd_inner() {
-	local d=$1 stub=$2 f base id name bin cwd rc i n
-	local -a argv envs pids bins
-	shift 2
+# start_one DIR STUB ARGVFILE [EXTRA-ARGS...]: starts one process of the
+# node in the background (its argv, environment and cwd, extra arguments
+# appended), records its pid in DIR/run, and prints it once it has exec'd.
+start_one() {
+	local d=$1 stub=$2 f=$3 base id name bin cwd n pid
+	local -a argv envs
+	shift 3
+	base=${f%.argv}
+	id=${base##*/}
+	name=${id#*-}
+	bin=$d/bin/$name
 	mkdir -p "$d/bin" "$d/run"
-	for f in "$d"/procs.d/*.argv; do
-		[ -e "$f" ] || continue
-		base=${f%.argv}
-		id=${base##*/}
-		name=${id#*-}
-		bin=$d/bin/$name
-		rm -f "$bin"
-		ln "$stub" "$bin" 2>/dev/null || cp "$stub" "$bin"
-		mapfile -t argv <"$f"
-		envs=()
-		[ -f "$base.env" ] && mapfile -t envs <"$base.env"
-		cwd=/
-		[ -f "$base.cwd" ] && cwd=$(<"$base.cwd")
-		(
-			cd "$d/root$cwd"
-			# exactly the process's own environment, nothing of ours
-			while IFS= read -r v; do
-				unset "$v" 2>/dev/null || true
-			done < <(compgen -e)
-			for e in "${envs[@]}"; do
-				export "${e?}"
-			done
-			exec -a "${argv[0]}" "$bin" "${argv[@]:1}"
-		) &
-		pids+=("$!")
-		bins+=("$bin")
-		printf '%s\n' "$!" >"$d/run/$id.pid"
-	done
-	# running means exec'd: /proc/PID/exe is the stub, no longer bash
-	for i in "${!pids[@]}"; do
-		n=0
-		until [ "$(readlink "/proc/${pids[$i]}/exe" 2>/dev/null)" = "${bins[$i]}" ]; do
-			n=$((n + 1))
-			if [ "$n" -gt 500 ] || ! kill -0 "${pids[$i]}" 2>/dev/null; then
-				echo "sample-node.sh: ${bins[$i]} did not start" >&2
-				exit 125
-			fi
-			sleep 0.01
+	[ -e "$bin" ] || ln "$stub" "$bin" 2>/dev/null || cp "$stub" "$bin"
+	mapfile -t argv <"$f"
+	argv+=("$@")
+	envs=()
+	[ -f "$base.env" ] && mapfile -t envs <"$base.env"
+	cwd=/
+	[ -f "$base.cwd" ] && cwd=$(<"$base.cwd")
+	(
+		cd "$d/root$cwd"
+		# exactly the process's own environment, nothing of ours
+		while IFS= read -r v; do
+			unset "$v" 2>/dev/null || true
+		done < <(compgen -e)
+		for e in "${envs[@]}"; do
+			export "${e?}"
 		done
+		exec -a "${argv[0]}" "$bin" "${argv[@]:1}"
+	) </dev/null >/dev/null 2>&1 &
+	pid=$!
+	printf '%s\n' "$pid" >"$d/run/$id.pid"
+	# running means exec'd: /proc/PID/exe is the stub, no longer bash
+	n=0
+	until [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$bin" ]; do
+		n=$((n + 1))
+		if [ "$n" -gt 500 ] || ! kill -0 "$pid" 2>/dev/null; then
+			echo "sample-node.sh: $bin did not start" >&2
+			return 125
+		fi
+		sleep 0.01
 	done
-	rc=0
-	"$@" || rc=$?
+	printf '%s\n' "$pid"
+}
+
+# start_all DIR STUB: every process of the node; prints their pids.
+start_all() {
+	local f
+	for f in "$1"/procs.d/*.argv; do
+		[ -e "$f" ] || continue
+		start_one "$1" "$2" "$f" || return
+	done
+}
+
+stop_all() {
+	local f pids=()
+	for f in "$1"/run/*.pid; do
+		[ -e "$f" ] || continue
+		pids+=("$(<"$f")")
+		rm -f "$f"
+	done
 	if [ "${#pids[@]}" -gt 0 ]; then
 		kill -TERM "${pids[@]}" 2>/dev/null || true
 		wait "${pids[@]}" 2>/dev/null || true
 	fi
-	rm -f "$d"/run/*.pid
+}
+
+# Runs as PID 1 of the new namespace.
+cmd_inner() {
+	local d=$1 stub=$2 rc
+	shift 2
+	start_all "$d" "$stub" >/dev/null || exit 125
+	rc=0
+	"$@" || rc=$?
+	stop_all "$d"
 	exit "$rc"
+}
+
+# start DIR: the node's processes in the current PID namespace (for tests
+# that make their own namespace and keep the processes across commands).
+cmd_start() {
+	if [ $# -ne 1 ] || [ ! -d "$1/procs.d" ]; then
+		die "usage: start DIR (a built node)"
+	fi
+	start_all "$(readlink -f "$1")" "$(default_stub)" >/dev/null
+}
+
+cmd_stop() {
+	[ $# -eq 1 ] || die "usage: stop DIR"
+	stop_all "$(readlink -f "$1")"
+}
+
+# restart DIR NAME [EXTRA-ARGS...]: stops the process NAME (kube-apiserver,
+# kubelet, ...) and starts it again with EXTRA-ARGS appended to its argv (for
+# a flag, the last occurrence wins).
+cmd_restart() {
+	[ $# -ge 2 ] || die "usage: restart DIR NAME [EXTRA-ARGS...]"
+	local d f g pidf
+	d=$(readlink -f "$1")
+	shift
+	f=
+	for g in "$d"/procs.d/*-"$1".argv; do
+		[ -e "$g" ] && f=$g && break
+	done
+	[ -n "$f" ] || die "$d: no process named $1"
+	pidf=$d/run/$(basename "${f%.argv}").pid
+	if [ -f "$pidf" ]; then
+		kill -TERM "$(<"$pidf")" 2>/dev/null || true
+		rm -f "$pidf"
+	fi
+	shift
+	start_one "$d" "$(default_stub)" "$f" "$@" >/dev/null
 }
 
 cmd_demo() {
@@ -1422,11 +1483,14 @@ main() {
 	build) cmd_build "$@" ;;
 	run) cmd_run "$@" ;;
 	__inner) cmd_inner "$@" ;;
+	start) cmd_start "$@" ;;
+	stop) cmd_stop "$@" ;;
+	restart) cmd_restart "$@" ;;
 	demo) cmd_demo "$@" ;;
 	pki) cmd_pki "$@" ;;
 	layouts) tr ' ' '\n' <<<"$SN_LAYOUTS" ;;
 	-h | --help | help) usage ;;
-	*) die "unknown subcommand '$sub' (build, run, demo, pki, layouts)" ;;
+	*) die "unknown subcommand '$sub' (build, run, start, stop, restart, demo, pki, layouts)" ;;
 	esac
 }
 
