@@ -23,12 +23,12 @@ main(int argc, char **argv)
 		break;
 	}
 	log_init("kube-auditd", o.verbose);
-	if (!o.once) {
-		log_warnx("the daemon mode is not available in this version yet: run with --once");
-		opts_free(&o);
-		return 2;
+	if (o.once) {
+		opts_apply_defaults(&o);
+		rc = run_once(&o);
+	} else {
+		rc = run_daemon(&o);
 	}
-	rc = run_once(&o);
 	opts_free(&o);
 	return rc;
 }

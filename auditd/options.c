@@ -265,12 +265,10 @@ opts_parse(struct opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->format = FMT_TEXT;
-	o->root = "/";
-	o->benchmark = "cis-1.12";
-	o->profile_dir = getenv("KUBE_AUDITD_PROFILE_DIR") ? getenv("KUBE_AUDITD_PROFILE_DIR")
-							   : KA_PROFILE_DIR;
+	/* root, benchmark, profile_dir and interval stay unset (NULL, 0) here:
+	 * the daemon takes them from its configuration file when the command
+	 * line does not give them (opts_default_* below) */
 	o->color = -1;
-	o->interval = 300;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":vVh", longopts, NULL)) != -1) {
@@ -302,6 +300,27 @@ opts_parse(struct opts *o, int argc, char **argv)
 usage:
 	opts_free(o);
 	return OPTS_EXIT_USAGE;
+}
+
+const char *
+opts_default_profile_dir(void)
+{
+	const char *env = getenv("KUBE_AUDITD_PROFILE_DIR");
+
+	return env && *env ? env : KA_PROFILE_DIR;
+}
+
+void
+opts_apply_defaults(struct opts *o)
+{
+	if (o->root == NULL)
+		o->root = "/";
+	if (o->benchmark == NULL)
+		o->benchmark = "cis-1.12";
+	if (o->profile_dir == NULL)
+		o->profile_dir = opts_default_profile_dir();
+	if (o->interval == 0)
+		o->interval = 300;
 }
 
 void

@@ -452,7 +452,7 @@ filesel_collect(struct ectx *x, const struct filesel *fsel, struct fset *fs)
 			return TV_ERROR;
 		}
 		if (fsel->host_ns_only && st->status == SET_OK && st->has_value &&
-		    snap_comp(x->s, comp)->proc->other_mntns) {
+		    snap_comp(x->s, comp)->proc->container) {
 			/* the component runs in a container: the file it names is in
 			 * its own view (e.g. a projected volume), not a host file */
 			ectx_note(x,

@@ -50,6 +50,7 @@ struct procs_ctx {
 	const char *const *const *names;
 	int ncomps;
 	char *selfns;	/* readlink /proc/self/ns/mnt, or NULL */
+	char *hostns;	/* readlink /proc/1/ns/mnt (the host's), or NULL */
 	uid_t euid;	/* ours */
 	int ptrace_all; /* we may read any process's exe (root, CAP_SYS_PTRACE) */
 };
@@ -362,6 +363,10 @@ procs_inspect(pid_t pid, const struct procs_ctx *cx, struct proc *p)
 	 * auditor is unprivileged: assume the same namespace then. */
 	ns = procs_readlinkat(dirfd, "ns/mnt");
 	p->other_mntns = cx->selfns && ns && strcmp(cx->selfns, ns) != 0;
+	/* a sandboxed auditor (systemd's ProtectSystem= and friends) has a
+	 * mount namespace of its own: "runs in a container" is judged against
+	 * init's namespace, not the auditor's */
+	p->container = cx->hostns ? (ns && strcmp(cx->hostns, ns) != 0) : p->other_mntns;
 	rc = 1;
 out:
 	saved = errno;
@@ -390,7 +395,7 @@ procs_scan(struct proclist *pl, const char *const *const *names, int ncomps)
 {
 	enum pids_item items[] = {PIDS_ID_PID, PIDS_ID_EUID, PIDS_CMDLINE_V};
 	enum { I_PID, I_EUID, I_ARGV };
-	struct procs_ctx cx = {names, ncomps, NULL, geteuid(), 0};
+	struct procs_ctx cx = {.names = names, .ncomps = ncomps, .euid = geteuid()};
 	struct pids_info *info = NULL;
 	struct pids_fetch *fetch;
 	size_t cap = 0;
@@ -413,6 +418,7 @@ procs_scan(struct proclist *pl, const char *const *const *names, int ncomps)
 		goto out;
 	}
 	cx.selfns = procs_readlinkat(AT_FDCWD, "/proc/self/ns/mnt");
+	cx.hostns = procs_readlinkat(AT_FDCWD, "/proc/1/ns/mnt");
 	cx.ptrace_all = cx.euid == 0 || procs_have_sys_ptrace();
 	for (int i = 0; fetch->stacks[i]; i++) {
 		struct pids_stack *st = fetch->stacks[i];
@@ -440,6 +446,7 @@ out:
 	if (info)
 		procps_pids_unref(&info);
 	free(cx.selfns);
+	free(cx.hostns);
 	errno = saved;
 	return rc;
 }

@@ -22,7 +22,10 @@ struct proc {
 	char *exe;		       /* readlink /proc/PID/exe, or NULL when hidden */
 	unsigned long long start_time; /* stat field 22, clock ticks since boot */
 	uid_t euid;
-	int other_mntns; /* 1: runs in another mount namespace than the auditor */
+	int other_mntns; /* 1: runs in another mount namespace than the auditor:
+	                    its paths are read through /proc/PID/root */
+	int container;	 /* 1: runs in another mount namespace than init (pid 1):
+	                    a container's files are not host files */
 	/* environ, read only on demand by procs_read_environ */
 	struct strv env;
 	int env_loaded;

@@ -310,13 +310,19 @@ static const char *log_prog = "kube-auditd";
 static int log_verbosity;
 static log_hook_fn log_hook;
 static void *log_hook_arg;
-int log_use_syslog;
+static int log_use_syslog;
 
 void
 log_init(const char *progname, int verbosity)
 {
 	log_prog = progname;
 	log_verbosity = verbosity;
+}
+
+void
+log_to_syslog(int on)
+{
+	log_use_syslog = on;
 }
 
 void

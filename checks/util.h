@@ -57,6 +57,7 @@ typedef void (*log_hook_fn)(enum log_level lvl, const char *msg, void *arg);
 
 void log_init(const char *progname, int verbosity);
 void log_set_hook(log_hook_fn fn, void *arg); /* tests capture messages */
+void log_to_syslog(int on); /* the daemon: syslog(3) instead of stderr (openlog first) */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

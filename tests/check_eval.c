@@ -550,7 +550,7 @@ START_TEST(test_host_namespace_only)
 	ck_assert_int_eq(state_of("4.1", NULL), RS_SKIP);
 	snap_free(snap);
 	run("kubelet", argv);
-	snap->comps[profile_comp_index(prof, "kubelet")].proc->other_mntns = 1;
+	snap->comps[profile_comp_index(prof, "kubelet")].proc->container = 1;
 	/* in a container: the host file is judged instead */
 	ck_assert_int_eq(state_of("4.1", &res), RS_WARN);
 	ck_assert_ptr_nonnull(strstr(res.actual, "/etc/kubernetes/host.conf mode 0644"));
