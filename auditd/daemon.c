@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -89,6 +90,9 @@ struct daemon {
 	struct pidwatch *pids;
 	size_t npids;
 	char *socket_path, *state_dir; /* fixed at start: a change needs a restart */
+	/* the last report rendered once per format: a report request costs a copy */
+	char *rendered[FMT_PROMETHEUS + 1];
+	size_t rendered_len[FMT_PROMETHEUS + 1];
 	uint64_t wd_usec;
 	time_t started, next_scan;
 	unsigned long nscans;
@@ -278,6 +282,27 @@ render(const struct report *r, enum report_format fmt, size_t *len)
 	return buf;
 }
 
+static void
+cache_clear(struct daemon *d)
+{
+	for (int f = 0; f <= FMT_PROMETHEUS; f++) {
+		free(d->rendered[f]);
+		d->rendered[f] = NULL;
+	}
+}
+
+/* The last report in a format, rendered at most once. NULL on failure. */
+static const char *
+render_last(struct daemon *d, enum report_format fmt, size_t *len)
+{
+	if ((int)fmt < 0 || fmt > FMT_PROMETHEUS || d->last == NULL)
+		return NULL;
+	if (d->rendered[fmt] == NULL)
+		d->rendered[fmt] = render(d->last, fmt, &d->rendered_len[fmt]);
+	*len = d->rendered_len[fmt];
+	return d->rendered[fmt];
+}
+
 /* The textfile collector reads whole files: write beside, then rename. */
 static void
 write_metrics(struct daemon *d, const struct report *r)
@@ -318,7 +343,7 @@ reply_pending(struct daemon *d, const struct report *r, const char *err)
 {
 	for (size_t i = 0; i < d->npend; i++) {
 		size_t len = 0;
-		char *body = r ? render(r, d->pend[i].format, &len) : NULL;
+		const char *body = r ? render_last(d, d->pend[i].format, &len) : NULL;
 
 		if (body)
 			(void)sock_reply(d->sock, d->pend[i].id, 1, report_exit_status(r), body,
@@ -326,7 +351,6 @@ reply_pending(struct daemon *d, const struct report *r, const char *err)
 		else
 			(void)sock_reply(d->sock, d->pend[i].id, 0, 2, err ? err : "scan failed",
 					 strlen(err ? err : "scan failed"));
-		free(body);
 	}
 	free(d->pend);
 	d->pend = NULL;
@@ -484,6 +508,7 @@ on_done(struct loop_watch *w, uint32_t events)
 		 * state is logged once */
 		log_drift(d, d->last, m.r);
 		report_free(d->last);
+		cache_clear(d);
 		d->last = m.r;
 		d->from_state = 0;
 		if (state_save(d->state_dir, d->last, &err) < 0) {
@@ -497,6 +522,8 @@ on_done(struct loop_watch *w, uint32_t events)
 		watches_refresh(d, d->last);
 	}
 	free(m.err);
+	/* a scan's garbage is not resident memory between scans */
+	malloc_trim(0);
 	apply_reload(d);
 	if (d->again) {
 		d->again = 0;
@@ -679,6 +706,7 @@ on_request(void *arg, const struct sock_request *req)
 {
 	struct daemon *d = arg;
 	size_t len = 0;
+	const char *cached;
 	char *body;
 
 	switch (req->cmd) {
@@ -696,14 +724,13 @@ on_request(void *arg, const struct sock_request *req)
 			(void)sock_reply(d->sock, req->client, 0, 2, msg, sizeof(msg) - 1);
 			break;
 		}
-		body = render(d->last, req->format, &len);
-		if (body)
-			(void)sock_reply(d->sock, req->client, 1, report_exit_status(d->last), body,
-					 len);
+		cached = render_last(d, req->format, &len);
+		if (cached)
+			(void)sock_reply(d->sock, req->client, 1, report_exit_status(d->last),
+					 cached, len);
 		else
 			(void)sock_reply(d->sock, req->client, 0, 2, "cannot render the report",
 					 24);
-		free(body);
 		break;
 	case SOCK_SCAN:
 		log_info("scan requested by uid %u (pid %d)", (unsigned)req->uid, (int)req->pid);
@@ -818,6 +845,7 @@ daemon_free(struct daemon *d)
 				close(ws[i]->fd);
 	}
 	loop_free(d->loop);
+	cache_clear(d);
 	report_free(d->last);
 	for (size_t i = 0; i < d->npids; i++)
 		free(d->pids[i].name);
@@ -843,6 +871,9 @@ run_daemon(struct opts *o)
 
 	memset(&d, 0, sizeof(d));
 	d.o = o;
+	/* one malloc arena: the scan thread's allocations are given back to the
+	 * same heap (and trimmed) instead of keeping an arena of their own */
+	mallopt(M_ARENA_MAX, 1);
 	d.w_sig.fd = d.w_scan.fd = d.w_pid.fd = d.w_ino.fd = d.w_deb.fd = d.w_wd.fd = -1;
 	d.done_pipe[0] = d.done_pipe[1] = -1;
 	/* configuration and profiles first: their errors are fatal, with file:line */

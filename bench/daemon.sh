@@ -17,7 +17,7 @@ CHANGES=${CHANGES:-100}
 REQUESTS=${REQUESTS:-2000}
 
 T=$(mktemp -d /tmp/ka-bench-daemon-XXXXXX)
-trap 'rm -rf "$T"' EXIT
+[ -n "${KA_KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 export KA_STUB="$STUB"
 "$top/tests/sample-node.sh" build "$T/node" kubeadm >/dev/null
 mkdir -p "$T/state"
@@ -42,10 +42,16 @@ int main(int argc, char **argv) {
 	strncpy(sa.sun_path, argv[1], sizeof(sa.sun_path) - 1);
 	unlink(argv[1]);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) { perror("bind"); return 1; }
+	/* read the daemon's first scan and its log lines until quiet for 1 s
+	 * (never stop reading: a full datagram queue blocks syslog(3)) */
+	{
+		struct timeval q = {1, 0};
+		int got = 0;
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &q, sizeof(q));
+		while (recv(fd, buf, sizeof(buf), 0) > 0 || !got)
+			got = 1;
+	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	printf("ready\n"); fflush(stdout);
-	sleep(3); /* the daemon's first scan and its log lines */
-	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0) ;
 	for (int i = 0; i < n; i++) {
 		const char *want = i % 2 == 0 ? "id=1.1.1 old=PASS new=FAIL" : "id=1.1.1 old=FAIL new=PASS";
 		double t0 = now();
@@ -58,13 +64,40 @@ int main(int argc, char **argv) {
 			if (strstr(buf, want)) break;
 		}
 		printf("%.3f\n", now() - t0);
-		usleep(300000); /* let the summary line and the rescan settle */
-		while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0) ;
+		/* the summary line follows; then quiet for 300 ms */
+		{
+			struct timeval q = {0, 300000};
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &q, sizeof(q));
+			while (recv(fd, buf, sizeof(buf), 0) > 0) ;
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		}
 	}
 	return 0;
 }
 EOF
 
+cc -O2 -o "$T/req" -x c - <<'EOF'
+/* req SOCKET N: N "report json" requests one after another, in-process */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char buf[65536];
+	strncpy(sa.sun_path, argv[1], sizeof(sa.sun_path) - 1);
+	for (int i = 0, n = atoi(argv[2]); i < n; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) { perror("connect"); return 1; }
+		if (write(fd, "KA/1 report json\n", 17) != 17) return 1;
+		while (read(fd, buf, sizeof(buf)) > 0) ;
+		close(fd);
+	}
+	return 0;
+}
+EOF
 cat >"$T/inner.sh" <<EOF
 set -euo pipefail
 T=$T
@@ -92,11 +125,15 @@ echo "CPU per scan (100 scans requested on the socket): \$(awk -v a=\$t0 -v b=\$
 ( for i in \$(seq 400); do "$CTL" --socket \$T/s scan >/dev/null || true; done ) &
 scanner=\$!
 s=\$(date +%s%N)
-for i in \$(seq $REQUESTS); do "$CTL" --socket \$T/s report --format json >/dev/null || true; done
+for i in \$(seq 200); do "$CTL" --socket \$T/s report --format json >/dev/null || true; done
 e=\$(date +%s%N)
+echo "socket: 200 report requests (json, one kube-auditctl process each) while scans run: \$(awk -v s=\$s -v e=\$e 'BEGIN {printf "%.0f requests/s", 200 / ((e - s) / 1e9)}')"
+s=\$(date +%s%N)
+\$T/req \$T/s $REQUESTS
+e=\$(date +%s%N)
+echo "socket: $REQUESTS report requests (json, one client process, sequential) while scans run: \$(awk -v s=\$s -v e=\$e -v n=$REQUESTS 'BEGIN {printf "%.0f requests/s", n / ((e - s) / 1e9)}')"
 kill \$scanner 2>/dev/null || true
 wait \$scanner 2>/dev/null || true
-echo "socket: $REQUESTS report requests (json, one kube-auditctl process each) while scans run: \$(awk -v s=\$s -v e=\$e -v n=$REQUESTS 'BEGIN {printf "%.0f requests/s", n / ((e - s) / 1e9)}')"
 kill -TERM \$d; wait \$d || true
 "$top/tests/sample-node.sh" stop \$T/node
 EOF
