@@ -82,6 +82,8 @@ struct daemon {
 	pthread_t thr;
 	int busy, again;
 	int done_pipe[2];
+	int req_pipe[2];
+	int have_thread;
 	/* a reload that waits for the running scan to finish */
 	struct settings *new_set;
 	struct profile *new_prof;
@@ -171,19 +173,27 @@ settings_load(struct settings *s, const struct opts *o, char **err)
 	return 0;
 }
 
-/* ---- the worker ---- */
+/* ---- the worker ----
+ * One long-lived thread: libproc2 keeps per-thread read buffers that a
+ * thread made per scan would leak at every exit (valgrind showed 256 KiB a
+ * scan). The loop asks for a scan with a byte on req_pipe ('s'; 'q' to
+ * quit); the thread answers with a struct scan_done on done_pipe. */
 
 static void *
 scan_thread(void *arg)
 {
 	struct daemon *d = arg;
-	struct scan_done m = {0};
+	char c;
 
-	m.r = scan_run(d->prof, d->set.root, &d->set.eval, &m.err);
-	/* a pipe write of this size is atomic; the loop reads it whole */
-	if (write(d->done_pipe[1], &m, sizeof(m)) != (ssize_t)sizeof(m)) {
-		report_free(m.r);
-		free(m.err);
+	while (read(d->req_pipe[0], &c, 1) == 1 && c == 's') {
+		struct scan_done m = {0};
+
+		m.r = scan_run(d->prof, d->set.root, &d->set.eval, &m.err);
+		/* a pipe write of this size is atomic; the loop reads it whole */
+		if (write(d->done_pipe[1], &m, sizeof(m)) != (ssize_t)sizeof(m)) {
+			report_free(m.r);
+			free(m.err);
+		}
 	}
 	return NULL;
 }
@@ -198,8 +208,8 @@ scan_start(struct daemon *d, const char *why)
 	log_debug("scan: %s", why);
 	loop_timer_set(d->w_scan.fd, 0);
 	d->busy = 1;
-	if (pthread_create(&d->thr, NULL, scan_thread, d) != 0) {
-		log_warn("cannot start the scan thread");
+	if (write(d->req_pipe[1], "s", 1) != 1) {
+		log_warn("cannot ask the scan thread for a scan");
 		d->busy = 0;
 		loop_timer_set(d->w_scan.fd, 1000);
 	}
@@ -496,7 +506,6 @@ on_done(struct loop_watch *w, uint32_t events)
 	(void)events;
 	if (read(w->fd, &m, sizeof(m)) != (ssize_t)sizeof(m))
 		return;
-	pthread_join(d->thr, NULL);
 	d->busy = 0;
 	if (m.r == NULL) {
 		log_warnx("scan failed: %s", m.err ? m.err : "?");
@@ -777,7 +786,7 @@ daemon_start(struct daemon *d, char **err)
 	d->w_sig.fn = on_signal;
 	d->w_sig.arg = d;
 	if (d->w_sig.fd < 0 || loop_add(d->loop, &d->w_sig, EPOLLIN) < 0 ||
-	    pipe2(d->done_pipe, O_CLOEXEC) < 0) {
+	    pipe2(d->done_pipe, O_CLOEXEC) < 0 || pipe2(d->req_pipe, O_CLOEXEC) < 0) {
 		*err = xasprintf("signalfd/pipe: %s", strerror(errno));
 		return -1;
 	}
@@ -811,6 +820,11 @@ daemon_start(struct daemon *d, char **err)
 				  err);
 	if (d->sock == NULL)
 		return -1;
+	if (pthread_create(&d->thr, NULL, scan_thread, d) != 0) {
+		*err = xasprintf("cannot start the scan thread: %s", strerror(errno));
+		return -1;
+	}
+	d->have_thread = 1;
 	if (d->set.conf.pid_check > 0)
 		loop_timer_set(d->w_pid.fd, (uint64_t)d->set.conf.pid_check * 1000);
 	if (wd && (d->wd_usec = strtoull(wd, NULL, 10)) > 0)
@@ -821,8 +835,16 @@ daemon_start(struct daemon *d, char **err)
 static void
 daemon_free(struct daemon *d)
 {
-	if (d->busy)
+	if (d->have_thread) {
+		/* the running scan finishes first: the thread reads 'q' after it */
+		if (write(d->req_pipe[1], "q", 1) != 1)
+			log_warn("cannot stop the scan thread");
 		pthread_join(d->thr, NULL);
+	}
+	if (d->req_pipe[0] >= 0) {
+		close(d->req_pipe[0]);
+		close(d->req_pipe[1]);
+	}
 	if (d->done_pipe[0] >= 0) {
 		struct scan_done m;
 
@@ -876,6 +898,7 @@ run_daemon(struct opts *o)
 	mallopt(M_ARENA_MAX, 1);
 	d.w_sig.fd = d.w_scan.fd = d.w_pid.fd = d.w_ino.fd = d.w_deb.fd = d.w_wd.fd = -1;
 	d.done_pipe[0] = d.done_pipe[1] = -1;
+	d.req_pipe[0] = d.req_pipe[1] = -1;
 	/* configuration and profiles first: their errors are fatal, with file:line */
 	if (settings_load(&d.set, o, &err) < 0) {
 		log_warnx("%s", err);
