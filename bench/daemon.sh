@@ -45,11 +45,17 @@ int main(int argc, char **argv) {
 	/* read the daemon's first scan and its log lines until quiet for 1 s
 	 * (never stop reading: a full datagram queue blocks syslog(3)) */
 	{
-		struct timeval q = {1, 0};
-		int got = 0;
+		struct timeval q = {1, 0}, w = {30, 0};
+		ssize_t r;
+		/* the first scan's summary line, then quiet */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &w, sizeof(w));
+		while ((r = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+			buf[r] = 0;
+			if (strstr(buf, "event=scan")) break;
+		}
+		if (r <= 0) { fprintf(stderr, "the daemon logged no first scan\n"); return 1; }
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &q, sizeof(q));
-		while (recv(fd, buf, sizeof(buf), 0) > 0 || !got)
-			got = 1;
+		while (recv(fd, buf, sizeof(buf), 0) > 0) ;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	for (int i = 0; i < n; i++) {

@@ -16,7 +16,8 @@ cd "$top"
 
 DEPS="build-essential autoconf automake pkg-config libproc2-dev libyaml-dev
 libjansson-dev libssl-dev libcurl4-openssl-dev check libxml2-dev libsubunit-dev
-groff mandoc openssl etcd-server etcd-client util-linux procps jq python3"
+groff mandoc openssl etcd-server etcd-client util-linux procps jq python3
+rsyslog prometheus-node-exporter curl valgrind systemd libseccomp-dev"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -34,9 +35,9 @@ install_deps() {
 		# shellcheck disable=SC2086
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 	fi
-	# etcd-server's package starts a system etcd; the tests start their own
+	# these packages start system services; the tests start their own
 	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-		as_root systemctl disable --now etcd >/dev/null 2>&1 || true
+		as_root systemctl disable --now etcd prometheus-node-exporter >/dev/null 2>&1 || true
 	fi
 }
 
