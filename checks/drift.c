@@ -166,37 +166,6 @@ drift_free(struct drift *d)
 
 /* ---- encoding ---- */
 
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* One unit of text at s: *n bytes that are either kept (return 0) or each
  * escaped as \xNN (return 1). strict also escapes the C1 controls and the
  * Unicode line and paragraph separators, which some log viewers treat as
@@ -204,7 +173,7 @@ utf8_len(const unsigned char *s)
 static int
 text_unit(const unsigned char *s, int strict, size_t *n)
 {
-	size_t len = utf8_len(s);
+	size_t len = str_utf8_len(s);
 
 	if (len == 0) {
 		*n = 1;
@@ -337,57 +306,6 @@ field_add(struct sbuf *b, const char *key, const char *v, size_t max)
 
 /* ---- messages ---- */
 
-static void
-why_add_evidence(struct sbuf *b, const struct evidence *e)
-{
-	sbuf_add(b, ev_source_name(e->source));
-	switch (e->source) {
-	case EV_ARGV:
-	case EV_ENVIRON:
-		sbuf_addf(b, " pid %ld", (long)e->pid);
-		if (e->index >= 0)
-			sbuf_addf(b, " [%d]", e->index);
-		sbuf_add(b, ": ");
-		sbuf_add(b, nz(e->text));
-		break;
-	case EV_CONFIG:
-	case EV_DROPIN:
-		sbuf_addc(b, ' ');
-		sbuf_add(b, e->file ? e->file : "?");
-		if (e->line > 0)
-			sbuf_addf(b, ":%d", e->line);
-		if (e->view)
-			sbuf_addf(b, " (view %s)", e->view);
-		sbuf_add(b, ": ");
-		sbuf_add(b, nz(e->text));
-		break;
-	default: /* EV_FILE */
-		sbuf_addc(b, ' ');
-		sbuf_add(b, e->file ? e->file : "?");
-		if (e->has_stat) {
-			sbuf_addf(b, " mode %04o owner ", e->mode & 07777);
-			if (e->owner)
-				sbuf_addf(b, "%s(%u)", e->owner, e->uid);
-			else
-				sbuf_addf(b, "%u", e->uid);
-			sbuf_addc(b, ':');
-			if (e->group)
-				sbuf_addf(b, "%s(%u)", e->group, e->gid);
-			else
-				sbuf_addf(b, "%u", e->gid);
-		}
-		if (e->link)
-			sbuf_addf(b, " -> %s", e->link);
-		if (e->view)
-			sbuf_addf(b, " (view %s)", e->view);
-		if (e->text && *e->text) {
-			sbuf_add(b, ": ");
-			sbuf_add(b, e->text);
-		}
-		break;
-	}
-}
-
 /* Sanitizes raw like str_sanitize, keeping at most max bytes: the cut falls
  * between characters and escapes, never inside one, and is marked "...". */
 static char *
@@ -432,7 +350,7 @@ drift_why(const struct result *res)
 
 		if (e->source == EV_ARGV || e->source == EV_ENVIRON || e->source == EV_CONFIG ||
 		    e->source == EV_DROPIN || e->source == EV_FILE)
-			why_add_evidence(&raw, e);
+			report_evidence_line(&raw, e, 0);
 	}
 	if (raw.len == 0)
 		sbuf_add(&raw, nz(res->actual));

@@ -215,6 +215,12 @@ add_clean(struct sbuf *b, const char *s)
 	free(c);
 }
 
+static void
+sbuf_add_nz(struct sbuf *b, const char *s)
+{
+	sbuf_add(b, s ? s : "");
+}
+
 /* Sanitizes each line of s, keeping the newlines (XML element text). */
 static void
 add_clean_lines(struct sbuf *b, const char *s)
@@ -232,10 +238,12 @@ add_clean_lines(struct sbuf *b, const char *s)
 	}
 }
 
-/* One evidence item on one line, sanitized (shared by text and JUnit). */
-static void
-evidence_line(struct sbuf *b, const struct evidence *e)
+/* One evidence item on one line (text, JUnit and drift lines). */
+void
+report_evidence_line(struct sbuf *b, const struct evidence *e, int sanitize)
 {
+	void (*add)(struct sbuf *, const char *) = sanitize ? add_clean : sbuf_add_nz;
+
 	sbuf_add(b, ev_source_name(e->source));
 	switch (e->source) {
 	case EV_ARGV:
@@ -244,58 +252,58 @@ evidence_line(struct sbuf *b, const struct evidence *e)
 		if (e->index >= 0)
 			sbuf_addf(b, " [%d]", e->index);
 		sbuf_add(b, ": ");
-		add_clean(b, e->text);
+		add(b, e->text);
 		break;
 	case EV_CONFIG:
 	case EV_DROPIN:
 		sbuf_addc(b, ' ');
-		add_clean(b, e->file ? e->file : "?");
+		add(b, e->file ? e->file : "?");
 		if (e->line > 0)
 			sbuf_addf(b, ":%d", e->line);
 		if (e->view) {
 			sbuf_add(b, " (view ");
-			add_clean(b, e->view);
+			add(b, e->view);
 			sbuf_addc(b, ')');
 		}
 		sbuf_add(b, ": ");
-		add_clean(b, e->text);
+		add(b, e->text);
 		break;
 	case EV_FILE:
 		sbuf_addc(b, ' ');
-		add_clean(b, e->file ? e->file : "?");
+		add(b, e->file ? e->file : "?");
 		if (e->has_stat) {
 			sbuf_addf(b, " mode %04o owner ", e->mode & 07777);
 			if (e->owner) {
-				add_clean(b, e->owner);
+				add(b, e->owner);
 				sbuf_addf(b, "(%u)", e->uid);
 			} else
 				sbuf_addf(b, "%u", e->uid);
 			sbuf_addc(b, ':');
 			if (e->group) {
-				add_clean(b, e->group);
+				add(b, e->group);
 				sbuf_addf(b, "(%u)", e->gid);
 			} else
 				sbuf_addf(b, "%u", e->gid);
 		}
 		if (e->link) {
 			sbuf_add(b, " -> ");
-			add_clean(b, e->link);
+			add(b, e->link);
 		}
 		if (e->view) {
 			sbuf_add(b, " (view ");
-			add_clean(b, e->view);
+			add(b, e->view);
 			sbuf_addc(b, ')');
 		}
 		if (e->text && *e->text) {
 			sbuf_add(b, ": ");
-			add_clean(b, e->text);
+			add(b, e->text);
 		}
 		break;
 	case EV_DEFAULT:
 	case EV_NOTE:
 	default:
 		sbuf_add(b, ": ");
-		add_clean(b, e->text);
+		add(b, e->text);
 		break;
 	}
 }
@@ -478,7 +486,7 @@ text_result(struct sbuf *b, const struct result *res, int flags)
 	text_field(b, "reason:", res->reason);
 	for (size_t i = 0; i < res->nev; i++) {
 		text_label(b, i == 0 ? "evidence:" : "");
-		evidence_line(b, &res->ev[i]);
+		report_evidence_line(b, &res->ev[i], 1);
 		sbuf_addc(b, '\n');
 	}
 	if ((st == RS_FAIL || st == RS_WARN) && res->remediation && *res->remediation)
@@ -597,7 +605,7 @@ junit_details(struct sbuf *b, const struct result *res, int with_remediation)
 	}
 	for (size_t i = 0; i < res->nev; i++) {
 		sbuf_add(&d, "evidence: ");
-		evidence_line(&d, &res->ev[i]);
+		report_evidence_line(&d, &res->ev[i], 1);
 		sbuf_addc(&d, '\n');
 	}
 	if (with_remediation && res->remediation && *res->remediation) {

@@ -71,8 +71,12 @@ struct report {
 	size_t counts[RS__COUNT];
 };
 
-struct result *report_add_result(struct report *r);		      /* zeroed, appended */
-void evidence_free(struct evidence *e);				      /* its strings, not e */
+struct result *report_add_result(struct report *r); /* zeroed, appended */
+void evidence_free(struct evidence *e);		    /* its strings, not e */
+/* Appends one evidence item as one line ("argv pid 812 [7]: ...", "config
+ * FILE:LINE: key: value", "file PATH mode 0644 owner ..."), its strings
+ * sanitized (str_sanitize) or as they are. */
+void report_evidence_line(struct sbuf *b, const struct evidence *e, int sanitize);
 void evidence_copy(struct evidence *dst, const struct evidence *src); /* deep copy */
 struct evidence *result_add_evidence(struct result *res); /* zeroed, index -1, appended */
 void report_count(struct report *r);			  /* fills counts */

@@ -250,9 +250,8 @@ str_has_suffix(const char *s, const char *suffix)
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *s)
+size_t
+str_utf8_len(const unsigned char *s)
 {
 	size_t n;
 	unsigned cp;
@@ -289,7 +288,7 @@ str_sanitize(const char *str)
 	struct sbuf b = {0};
 
 	while (*s) {
-		size_t n = utf8_len(s);
+		size_t n = str_utf8_len(s);
 
 		if (n == 1 && (*s < 0x20 || *s == 0x7f))
 			n = 0;

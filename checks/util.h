@@ -69,6 +69,9 @@ void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn)
  * control character with a '\xNN' escape, so evidence and messages stay
  * valid UTF-8 whatever argv or a file contains. Returns a new string. */
 char *str_sanitize(const char *s);
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is invalid
+ * (overlong forms, surrogates and code points above U+10FFFF included). */
+size_t str_utf8_len(const unsigned char *s);
 int str_has_prefix(const char *s, const char *prefix);
 int str_has_suffix(const char *s, const char *suffix);
 
