@@ -729,13 +729,30 @@ make_ca(const char *dir, const char *name, const char *cn)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* A snapshot where etcd and kube-apiserver run with these command lines. */
+static void
+run_etcd_and_apiserver(const char *const *etcd, const char *const *api)
+{
+	struct proc *p = calloc(2, sizeof(*p));
+	char *err = NULL;
+
+	for (int k = 0; k < 2; k++) {
+		const char *const *av = k ? api : etcd;
+
+		p[k].pid = getpid();
+		p[k].comp = profile_comp_index(prof, k ? "kube-apiserver" : "etcd");
+		for (int i = 0; av[i]; i++)
+			strv_push(&p[k].argv, av[i]);
+	}
+	snap = snap_new_fake(prof, root, p, 2, &err);
+	ck_assert_msg(snap != NULL, "%s", err ? err : "?");
+}
+
 START_TEST(test_builtin_etcd_ca_unique)
 {
 	char pki[4096], cmd[16384];
 	const char *argv[] = {"etcd", "--trusted-ca-file=/pki/etcd-ca.crt", NULL};
-	struct proc *p = calloc(2, sizeof(*p));
 	const char *apiv[] = {"kube-apiserver", "--client-ca-file=/pki/bundle.crt", NULL};
-	char *err = NULL;
 	struct result res;
 
 	snprintf(pki, sizeof(pki), "%s/pki", root);
@@ -746,32 +763,14 @@ START_TEST(test_builtin_etcd_ca_unique)
 	/* the apiserver's bundle holds its own CA only: unique */
 	snprintf(cmd, sizeof(cmd), "cat %s/kube-ca.crt > %s/bundle.crt", pki, pki);
 	ck_assert_int_eq(system(cmd), 0);
-	for (int k = 0; k < 2; k++) {
-		const char *const *av = k ? apiv : argv;
-
-		p[k].pid = getpid();
-		p[k].comp = profile_comp_index(prof, k ? "kube-apiserver" : "etcd");
-		for (int i = 0; av[i]; i++)
-			strv_push(&p[k].argv, av[i]);
-	}
-	snap = snap_new_fake(prof, root, p, 2, &err);
-	ck_assert_ptr_nonnull(snap);
+	run_etcd_and_apiserver(argv, apiv);
 	ck_assert_int_eq(state_of("2.7", NULL), RS_PASS);
 	snap_free(snap);
 	/* the same CA, copied into the bundle under another name: not unique */
 	snprintf(cmd, sizeof(cmd), "cat %s/kube-ca.crt %s/etcd-ca.crt > %s/bundle.crt", pki, pki,
 		 pki);
 	ck_assert_int_eq(system(cmd), 0);
-	p = calloc(2, sizeof(*p));
-	for (int k = 0; k < 2; k++) {
-		const char *const *av = k ? apiv : argv;
-
-		p[k].pid = getpid();
-		p[k].comp = profile_comp_index(prof, k ? "kube-apiserver" : "etcd");
-		for (int i = 0; av[i]; i++)
-			strv_push(&p[k].argv, av[i]);
-	}
-	snap = snap_new_fake(prof, root, p, 2, &err);
+	run_etcd_and_apiserver(argv, apiv);
 	ck_assert_int_eq(state_of("2.7", &res), RS_WARN);
 	ck_assert_msg(strstr(res.actual, "/CN=etcd-ca") != NULL, "actual: %s", res.actual);
 	ck_assert_ptr_nonnull(strstr(res.actual, "sha256"));
@@ -784,16 +783,7 @@ START_TEST(test_builtin_etcd_ca_unique)
 		 ">> %s/bundle.crt",
 		 pki);
 	ck_assert_int_eq(system(cmd), 0);
-	p = calloc(2, sizeof(*p));
-	for (int k = 0; k < 2; k++) {
-		const char *const *av = k ? apiv : argv;
-
-		p[k].pid = getpid();
-		p[k].comp = profile_comp_index(prof, k ? "kube-apiserver" : "etcd");
-		for (int i = 0; av[i]; i++)
-			strv_push(&p[k].argv, av[i]);
-	}
-	snap = snap_new_fake(prof, root, p, 2, &err);
+	run_etcd_and_apiserver(argv, apiv);
 	ck_assert_int_eq(state_of("2.7", NULL), RS_ERROR);
 }
 END_TEST
@@ -854,11 +844,5 @@ eval_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(eval_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(eval_suite());
 }
