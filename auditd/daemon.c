@@ -87,8 +87,10 @@ struct daemon {
 	/* a reload that waits for the running scan to finish */
 	struct settings *new_set;
 	struct profile *new_prof;
-	struct pending *pend;
+	struct pending *pend; /* waiting for the running scan */
 	size_t npend;
+	struct pending *pend_next; /* asked while a scan ran: wait for the next one */
+	size_t npend_next;
 	struct pidwatch *pids;
 	size_t npids;
 	char *socket_path, *state_dir; /* fixed at start: a change needs a restart */
@@ -363,8 +365,11 @@ reply_pending(struct daemon *d, const struct report *r, const char *err)
 					 strlen(err ? err : "scan failed"));
 	}
 	free(d->pend);
-	d->pend = NULL;
-	d->npend = 0;
+	/* those who asked during that scan wait for the next one */
+	d->pend = d->pend_next;
+	d->npend = d->npend_next;
+	d->pend_next = NULL;
+	d->npend_next = 0;
 }
 
 static unsigned long long
@@ -743,10 +748,19 @@ on_request(void *arg, const struct sock_request *req)
 		break;
 	case SOCK_SCAN:
 		log_info("scan requested by uid %u (pid %d)", (unsigned)req->uid, (int)req->pid);
-		d->pend = xrealloc(d->pend, (d->npend + 1) * sizeof(*d->pend));
-		d->pend[d->npend].id = req->client;
-		d->pend[d->npend].format = req->format;
-		d->npend++;
+		/* "scan now": a scan already running started before the request */
+		if (d->busy) {
+			d->pend_next =
+				xrealloc(d->pend_next, (d->npend_next + 1) * sizeof(*d->pend_next));
+			d->pend_next[d->npend_next].id = req->client;
+			d->pend_next[d->npend_next].format = req->format;
+			d->npend_next++;
+		} else {
+			d->pend = xrealloc(d->pend, (d->npend + 1) * sizeof(*d->pend));
+			d->pend[d->npend].id = req->client;
+			d->pend[d->npend].format = req->format;
+			d->npend++;
+		}
 		scan_start(d, "requested on the socket");
 		break;
 	}
@@ -873,6 +887,7 @@ daemon_free(struct daemon *d)
 		free(d->pids[i].name);
 	free(d->pids);
 	free(d->pend);
+	free(d->pend_next);
 	if (d->new_set) {
 		settings_free(d->new_set);
 		free(d->new_set);
