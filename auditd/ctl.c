@@ -1,5 +1,7 @@
 /* ctl.c - kube-auditctl: asks the running kube-auditd for its status, its
- * latest report or a scan now, over the control socket (sock.h). */
+ * latest report or a scan now, over the control socket (sock.h), and
+ * summarizes the JSON reports of many nodes (summarize, summary.h) without
+ * any daemon. */
 #include "config.h"
 
 #include <errno.h>
@@ -8,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 #include "sock.h"
+#include "summary.h"
 #include "util.h"
 
 /* The daemon's default (conf.c), from configure's runstatedir. */
@@ -36,17 +40,28 @@ usage(FILE *out)
 		"Usage: kube-auditctl [--socket PATH] status\n"
 		"       kube-auditctl [--socket PATH] report [--format FMT]\n"
 		"       kube-auditctl [--socket PATH] scan [--format FMT] [--timeout SECONDS]\n"
-		"Ask the running kube-auditd for its status, its latest report, or a scan now.\n"
+		"       kube-auditctl summarize [--format json|markdown|junit] [--output FILE]\n"
+		"                     [--benchmark NAME] [--unreachable HOST=REASON]... "
+		"REPORT.json...\n"
+		"Ask the running kube-auditd for its status, its latest report, or a scan now;\n"
+		"or summarize the JSON reports of many nodes (no daemon needed).\n"
 		"\n"
 		"  --socket PATH       the daemon's control socket (default %s)\n"
-		"  --format FMT        report and scan: text (default), json, junit or prometheus\n"
+		"  --format FMT        report and scan: text (default), json, junit or "
+		"prometheus;\n"
+		"                      summarize: markdown (default), json or junit\n"
+		"  --output FILE       summarize: write the summary to FILE, not standard output\n"
+		"  --benchmark NAME    summarize: accept only reports of benchmark NAME\n"
+		"  --unreachable HOST=REASON  summarize: HOST could not be audited (repeatable)\n"
 		"  --timeout SECONDS   how long to wait for the reply (default %d for scan,\n"
 		"                      %d otherwise)\n"
 		"  -V, --version       print the version and exit\n"
 		"  -h, --help          print this help and exit\n"
 		"\n"
 		"Exit status of report and scan: 0 no FAIL and no ERROR, 1 a FAIL, 2 an ERROR\n"
-		"or no answer from the daemon, 3 access denied. See kube-auditctl(8).\n",
+		"or no answer from the daemon, 3 access denied. Summarize: 0 all accepted and\n"
+		"no FAIL or ERROR, 1 a FAIL, 2 an ERROR, a rejected report or an unreachable\n"
+		"host. See kube-auditctl(8).\n",
 		KA_DEFAULT_SOCKET, CTL_TIMEOUT_SCAN, CTL_TIMEOUT_OTHER);
 }
 
@@ -97,7 +112,91 @@ print_reply(int ok, int exit_status, const char *body, size_t len)
 	return exit_status;
 }
 
-enum { O_SOCKET = 256, O_FORMAT, O_TIMEOUT };
+enum summary_format { SUM_MARKDOWN = 0, SUM_JSON, SUM_JUNIT };
+
+/* Writes text to path (or standard output when path is NULL). */
+static int
+write_output(const char *path, const char *text)
+{
+	FILE *f = path ? fopen(path, "we") : stdout;
+	size_t len = strlen(text);
+	int ok;
+
+	if (f == NULL) {
+		fprintf(stderr, "kube-auditctl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ok = fwrite(text, 1, len, f) == len;
+	ok = (path ? fclose(f) : fflush(f)) == 0 && ok;
+	if (!ok) {
+		fprintf(stderr, "kube-auditctl: %s: %s\n", path ? path : "standard output",
+			strerror(errno));
+		if (path)
+			unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* kube-auditctl summarize: reads the reports (files), never the daemon.
+ * Rejected reports are named on standard error and in the summary. */
+static int
+summarize(char *const *files, int nfiles, const struct strv *unreachable, const char *fmt_name,
+	  const char *benchmark, const char *output)
+{
+	enum summary_format fmt = SUM_MARKDOWN;
+	struct summary s;
+	char *text;
+	int rc;
+
+	if (fmt_name == NULL || strcmp(fmt_name, "markdown") == 0)
+		fmt = SUM_MARKDOWN;
+	else if (strcmp(fmt_name, "json") == 0)
+		fmt = SUM_JSON;
+	else if (strcmp(fmt_name, "junit") == 0)
+		fmt = SUM_JUNIT;
+	else
+		return usage_error(
+			"--format: unknown summary format \"%s\" (markdown, json, junit)",
+			fmt_name);
+	if (nfiles == 0 && unreachable->n == 0)
+		return usage_error("summarize: no report given (REPORT.json... or --unreachable "
+				   "HOST=REASON)");
+	if (benchmark && *benchmark == '\0')
+		return usage_error("--benchmark: empty name");
+	if (output && *output == '\0')
+		return usage_error("--output: empty path");
+	summary_init(&s, PACKAGE_VERSION, benchmark);
+	for (size_t i = 0; i < unreachable->n; i++) {
+		if (summary_add_unreachable_arg(&s, unreachable->v[i]) < 0) {
+			summary_free(&s);
+			return usage_error("--unreachable: \"%s\" is not HOST=REASON",
+					   unreachable->v[i]);
+		}
+	}
+	for (int i = 0; i < nfiles; i++) {
+		if (summary_add_file(&s, files[i]) < 0) {
+			char *why = str_sanitize(s.bad[s.nbad - 1].reason);
+			char *path = str_sanitize(files[i]);
+
+			fprintf(stderr, "kube-auditctl: %s: rejected: %s\n", path, why);
+			free(why);
+			free(path);
+		}
+	}
+	if (fmt == SUM_JSON)
+		text = summary_to_json(&s);
+	else if (fmt == SUM_JUNIT)
+		text = summary_to_junit(&s);
+	else
+		text = summary_to_markdown(&s);
+	rc = write_output(output, text) < 0 ? 2 : summary_exit_status(&s);
+	free(text);
+	summary_free(&s);
+	return rc;
+}
+
+enum { O_SOCKET = 256, O_FORMAT, O_TIMEOUT, O_OUTPUT, O_BENCHMARK, O_UNREACHABLE };
 
 int
 main(int argc, char **argv)
@@ -106,11 +205,16 @@ main(int argc, char **argv)
 		{"socket", required_argument, NULL, O_SOCKET},
 		{"format", required_argument, NULL, O_FORMAT},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"output", required_argument, NULL, O_OUTPUT},
+		{"benchmark", required_argument, NULL, O_BENCHMARK},
+		{"unreachable", required_argument, NULL, O_UNREACHABLE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *path = KA_DEFAULT_SOCKET, *cmd, *fmt_name = NULL;
+	const char *output = NULL, *benchmark = NULL, *daemon_opt = NULL;
+	struct strv unreachable = {0};
 	enum report_format fmt = FMT_TEXT;
 	long timeout = 0;
 	char *request, *body = NULL, *err = NULL;
@@ -124,42 +228,76 @@ main(int argc, char **argv)
 			if (*optarg == '\0')
 				return usage_error("--socket: empty path");
 			path = optarg;
+			daemon_opt = "--socket";
 			break;
 		case O_FORMAT:
-			if (report_format_from_name(optarg, &fmt) < 0)
-				return usage_error("--format: unknown format \"%s\" (text, json, "
-						   "junit, prometheus)",
-						   optarg);
+			/* checked once the command is known: summarize has its own */
 			fmt_name = optarg;
+			break;
+		case O_OUTPUT:
+			output = optarg;
+			break;
+		case O_BENCHMARK:
+			benchmark = optarg;
+			break;
+		case O_UNREACHABLE:
+			strv_push(&unreachable, optarg);
 			break;
 		case O_TIMEOUT:
 			if (parse_timeout(optarg, &timeout) < 0)
 				return usage_error("--timeout: \"%s\" is not a number of seconds "
 						   "from 1 to %d",
 						   optarg, CTL_TIMEOUT_MAX);
+			daemon_opt = "--timeout";
 			break;
 		case 'h':
+			strv_free(&unreachable);
 			usage(stdout);
 			return 0;
 		case 'V':
+			strv_free(&unreachable);
 			printf("kube-auditctl %s\n", PACKAGE_VERSION);
 			return 0;
 		case ':':
+			strv_free(&unreachable);
 			return usage_error("%s: missing argument", argv[optind - 1]);
 		default:
+			strv_free(&unreachable);
 			if (optopt)
 				return usage_error("unknown option \"-%c\"", optopt);
 			return usage_error("unknown option \"%s\"", argv[optind - 1]);
 		}
 	}
-	if (optind == argc)
-		return usage_error("missing command (status, report or scan)");
+	if (optind == argc) {
+		strv_free(&unreachable);
+		return usage_error("missing command (status, report, scan or summarize)");
+	}
 	cmd = argv[optind];
+	if (strcmp(cmd, "summarize") == 0) {
+		if (daemon_opt)
+			rc = usage_error("%s: summarize does not talk to the daemon", daemon_opt);
+		else
+			rc = summarize(argv + optind + 1, argc - optind - 1, &unreachable, fmt_name,
+				       benchmark, output);
+		strv_free(&unreachable);
+		return rc;
+	}
+	if (output || benchmark || unreachable.n) {
+		strv_free(&unreachable);
+		return usage_error("%s: only summarize takes this option",
+				   output      ? "--output"
+				   : benchmark ? "--benchmark"
+					       : "--unreachable");
+	}
+	if (fmt_name && report_format_from_name(fmt_name, &fmt) < 0)
+		return usage_error(
+			"--format: unknown format \"%s\" (text, json, junit, prometheus)",
+			fmt_name);
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument \"%s\" after the command",
 				   argv[optind + 1]);
 	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "report") != 0 && strcmp(cmd, "scan") != 0)
-		return usage_error("unknown command \"%s\" (status, report, scan)", cmd);
+		return usage_error("unknown command \"%s\" (status, report, scan, summarize)", cmd);
 	if (fmt_name && strcmp(cmd, "status") == 0)
 		return usage_error("--format: only report and scan take a format");
 	if (timeout == 0)

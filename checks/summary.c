@@ -310,16 +310,22 @@ summary_add_json(struct summary *s, const char *name, const char *file, const ch
 
 	r = report_from_json(text, &err);
 	if (r == NULL) {
-		why = xasprintf("not a valid kube-auditd report: %s", err ? err : "invalid");
+		/* report_from_json says "not a kube-auditd report" itself when
+		 * the JSON is valid but something else */
+		if (err && str_has_prefix(err, "not a kube-auditd report"))
+			why = xstrdup(err);
+		else
+			why = xasprintf("not a valid kube-auditd report: %s",
+					err ? err : "invalid");
 		rc = -1;
 	} else {
 		rc = summary_add_report(s, name, r, &err);
 		why = rc < 0 ? xstrdup(err ? err : "rejected") : NULL;
 	}
 	if (rc < 0) {
-		const char *bad_name = name && *name ? name : r && r->hostname && *r->hostname
-								      ? r->hostname
-								      : nz(file);
+		const char *bad_name = name && *name			  ? name
+				       : r && r->hostname && *r->hostname ? r->hostname
+									  : nz(file);
 
 		add_bad(s, bad_name, file, why);
 	}
@@ -383,7 +389,13 @@ summary_add_file(struct summary *s, const char *path)
 		free(name);
 		return -1;
 	}
-	rc = summary_add_json(s, name, path, text);
+	if (text[strspn(text, " \t\r\n")] == '\0') {
+		/* what a failed "kube-auditd --once > HOST.json" leaves behind */
+		add_bad(s, name ? name : path, path, "the report file is empty");
+		rc = -1;
+	} else {
+		rc = summary_add_json(s, name, path, text);
+	}
 	free(text);
 	free(name);
 	return rc;
