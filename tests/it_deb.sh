@@ -1,0 +1,261 @@
+#!/bin/bash
+# it_deb.sh - the Debian package (debian/):
+#
+# 1. dpkg-buildpackage -us -uc -b builds kube-auditd_*.deb in a copy of the
+#    source tree (never in the tree itself: make check may run out of tree,
+#    on a read-only source). The copy is `git archive HEAD` of a clean git
+#    checkout, else the tree without its build directories.
+# 2. lintian reports no error (E:) on the .deb; its other tags are shown.
+# 3. dpkg -x into a scratch root: the binaries, the profiles (the 131
+#    recommendations of cis-1.12 load from them), the man pages, the unit,
+#    the sysusers.d and tmpfiles.d snippets and the conffile are there; the
+#    extracted kube-auditd runs and defaults to the packaged profiles.
+# 4. dpkg-deb: /etc/kube-auditd/kube-auditd.conf is a conffile; postinst
+#    creates the user (systemd-sysusers) before systemd-tmpfiles chowns
+#    its directories to it; no maintainer script enables or starts the
+#    service (a deb-systemd-helper enable only for a unit installed before,
+#    which keeps an operator's choice across upgrades; try-restart only).
+#
+# Skipped (77) without dpkg-buildpackage, debhelper, fakeroot or lintian.
+# KA_DEB_OPTIONS: extra DEB_BUILD_OPTIONS (nocheck skips the unit tests the
+# package build runs).
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -euo pipefail
+
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+KA_NCHECKS=131
+
+for tool in dpkg-buildpackage:dpkg-dev dh:debhelper fakeroot:fakeroot lintian:lintian \
+	dpkg-checkbuilddeps:dpkg-dev; do
+	command -v "${tool%%:*}" >/dev/null ||
+		ka_skip "${tool%%:*} not installed (Debian package ${tool#*:})"
+done
+[ -f "$top_srcdir/debian/control" ] || ka_hard_error "$top_srcdir/debian/control: missing"
+if ! err=$(cd "$top_srcdir" && dpkg-checkbuilddeps 2>&1); then
+	ka_skip "build dependencies missing: ${err#dpkg-checkbuilddeps: }"
+fi
+ka_tmpdir
+
+# ---------------------------------------------------------------------------
+# 1. build in a copy
+
+src=$KA_TMP/src
+mkdir -p "$src"
+# git archive stores directories 0775 (its tar.umask is 002) and tar as root
+# keeps that; the build's unit tests rightly refuse group-writable profile
+# directories, so modes go through a umask of 022
+umask 022
+if git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
+	[ "$(git -C "$top_srcdir" rev-parse --show-toplevel)" = "$(cd "$top_srcdir" && pwd -P)" ] &&
+	[ -z "$(git -C "$top_srcdir" status --porcelain)" ]; then
+	ka_log "source: git archive HEAD of $top_srcdir"
+	git -C "$top_srcdir" archive HEAD | tar -C "$src" --no-same-permissions -xf -
+else
+	ka_log "source: copy of $top_srcdir (not a clean git checkout)"
+	# leave out VCS data, configured build directories and the products of
+	# an earlier package build
+	excl=(--exclude=./.git --exclude=./autom4te.cache --exclude=./debian/.debhelper
+		--exclude=./debian/build --exclude=./debian/tmp --exclude=./debian/kube-auditd
+		--exclude=./debian/files --exclude='./debian/*.substvars'
+		--exclude=./debian/debhelper-build-stamp --exclude='./debian/*.debhelper.log')
+	for d in "$top_srcdir"/*/; do
+		[ -f "$d/config.status" ] && excl+=("--exclude=./$(basename "$d")")
+	done
+	tar -C "$top_srcdir" "${excl[@]}" -cf - . | tar -C "$src" --no-same-permissions -xf -
+	# a build in place would make the package's out-of-tree configure refuse
+	if [ -f "$src/config.status" ]; then
+		make -C "$src" distclean >/dev/null 2>&1 || ka_hard_error "make distclean of the copied in-place build failed"
+	fi
+fi
+
+# A build like a Debian one: the distribution's flags, not the caller's
+# (make check's CFLAGS, CI's -Werror) nor make's jobserver of make check.
+unset CFLAGS CPPFLAGS CXXFLAGS LDFLAGS MAKEFLAGS MFLAGS MAKELEVEL
+DEB_BUILD_OPTIONS="parallel=$(nproc) ${KA_DEB_OPTIONS:-}"
+export DEB_BUILD_OPTIONS
+log=$KA_TMP/build.log
+start=$(date +%s)
+if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$log" 2>&1; then
+	tail -n 80 "$log" >&2
+	ka_fail "dpkg-buildpackage -us -uc -b failed (log above, last 80 lines)"
+fi
+ka_log "ok: dpkg-buildpackage -us -uc -b built the package in $(($(date +%s) - start)) s"
+deb=$(find "$KA_TMP" -maxdepth 1 -name 'kube-auditd_*.deb' -print -quit)
+[ -n "$deb" ] || ka_fail "no kube-auditd_*.deb was built"
+ka_log "ok: built $(basename "$deb")"
+
+fails=0
+ok() { ka_log "ok: $*"; }
+bad() {
+	ka_log "NOT OK: $*"
+	fails=$((fails + 1))
+}
+
+# ---------------------------------------------------------------------------
+# 2. lintian: no error; warnings kept are documented in debian/README.source
+
+lint=$KA_TMP/lintian.out
+# exit status 1 only for errors with --fail-on error; the E: lines are what
+# is asserted, so it is ignored
+lintian --fail-on error --display-info --suppress-tags-from-file /dev/null "$deb" >"$lint" 2>&1 || true
+if grep -q '^E: ' "$lint"; then
+	cat "$lint" >&2
+	bad "lintian reports errors (above)"
+else
+	ok "lintian: no error ($(grep -c '^W: ' "$lint" || true) warning(s), $(grep -c '^I: ' "$lint" || true) info)"
+	sed 's/^/  /' "$lint"
+fi
+
+# ---------------------------------------------------------------------------
+# 3. contents
+
+root=$KA_TMP/root
+dpkg -x "$deb" "$root"
+list=$KA_TMP/files
+dpkg-deb -c "$deb" | awk '{ print $NF }' | sed 's|^\./|/|' >"$list"
+
+unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
+expect_file() { # expect_file PATH [mode]
+	if ! grep -qxF "$1" "$list"; then
+		bad "$1: not in the package"
+		return
+	fi
+	if [ -n "${2:-}" ] && [ "$(stat -c %a "$root$1")" != "$2" ]; then
+		bad "$1: mode $(stat -c %a "$root$1"), expected $2"
+		return
+	fi
+	ok "$1"
+}
+expect_file /usr/sbin/kube-auditd 755
+expect_file /usr/sbin/kube-auditctl 755
+expect_file /etc/kube-auditd/kube-auditd.conf 644
+expect_file "${unitdir%/}/kube-auditd.service" 644
+expect_file /usr/lib/sysusers.d/kube-auditd.conf 644
+expect_file /usr/lib/tmpfiles.d/kube-auditd.conf 644
+for m in man5/kube-auditd-profile.5 man5/kube-auditd.conf.5 man8/kube-auditd.8 man8/kube-auditctl.8; do
+	expect_file "/usr/share/man/$m.gz" 644
+done
+# every profile of the source tree, nothing more
+(cd "$top_srcdir/profiles" && find . -name '*.yaml' | sed 's|^\.|/usr/share/kube-auditd/profiles|' | sort) >"$KA_TMP/want-profiles"
+grep '^/usr/share/kube-auditd/profiles/.*\.yaml$' "$list" | sort >"$KA_TMP/got-profiles"
+if diff -u "$KA_TMP/want-profiles" "$KA_TMP/got-profiles" >"$KA_TMP/profiles.diff"; then
+	ok "profiles: all $(wc -l <"$KA_TMP/want-profiles") files of profiles/"
+else
+	cat "$KA_TMP/profiles.diff"
+	bad "the packaged profiles differ from profiles/ (diff above: - missing, + extra)"
+fi
+# no file of a build or of the package build leaked in
+if grep -E '(^/usr/local/|\.la$|\.a$|/tests?/)' "$list" >"$KA_TMP/stray"; then
+	cat "$KA_TMP/stray"
+	bad "unexpected files in the package (above)"
+fi
+
+# the packaged binary runs, was configured for /usr, and audits with the
+# packaged profiles
+bin=$root/usr/sbin/kube-auditd
+if out=$("$bin" --version 2>&1); then
+	ok "kube-auditd --version: $out"
+else
+	bad "kube-auditd --version failed: $out"
+fi
+help=$("$bin" --help 2>&1 || true)
+if grep -qF 'default /usr/share/kube-auditd/profiles' <<<"$help"; then
+	ok "default profile directory /usr/share/kube-auditd/profiles"
+else
+	bad "kube-auditd --help does not name /usr/share/kube-auditd/profiles as the default"
+fi
+"$root/usr/sbin/kube-auditctl" --help >/dev/null 2>&1 || bad "kube-auditctl --help failed"
+mkdir -p "$KA_TMP/empty"
+rc=0
+"$bin" --once --root "$KA_TMP/empty" --profile-dir "$root/usr/share/kube-auditd/profiles" \
+	--format json --color never >"$KA_TMP/report.json" 2>"$KA_TMP/report.err" || rc=$?
+n=$(grep -c '^    {$' "$KA_TMP/report.json" || true)
+if command -v jq >/dev/null; then
+	n=$(jq '.results | length' "$KA_TMP/report.json" 2>/dev/null || echo "?")
+elif command -v python3 >/dev/null; then
+	n=$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["results"]))' <"$KA_TMP/report.json" 2>/dev/null || echo "?")
+fi
+if [ "$rc" -le 1 ] && [ "$n" = "$KA_NCHECKS" ]; then
+	ok "the packaged profiles give $n recommendations (exit $rc)"
+else
+	cat "$KA_TMP/report.err" >&2
+	bad "audit with the packaged profiles: exit $rc, $n recommendations, expected $KA_NCHECKS"
+fi
+
+# ---------------------------------------------------------------------------
+# 4. control data
+
+ctl=$KA_TMP/control
+dpkg-deb -e "$deb" "$ctl"
+if grep -qxF /etc/kube-auditd/kube-auditd.conf "$ctl/conffiles" 2>/dev/null; then
+	ok "conffiles: /etc/kube-auditd/kube-auditd.conf"
+else
+	bad "/etc/kube-auditd/kube-auditd.conf is not a conffile"
+fi
+if dpkg-deb -I "$deb" conffiles 2>/dev/null | grep -qxF /etc/kube-auditd/kube-auditd.conf; then
+	ok "dpkg-deb -I lists the conffile"
+else
+	bad "dpkg-deb -I kube-auditd.deb conffiles does not list /etc/kube-auditd/kube-auditd.conf"
+fi
+
+postinst=$ctl/postinst
+if [ ! -f "$postinst" ]; then
+	bad "no postinst (the system user is made there)"
+else
+	users=$(grep -n 'systemd-sysusers.*kube-auditd\.conf' "$postinst" | head -n 1 | cut -d: -f1 || true)
+	tmpf=$(grep -n 'systemd-tmpfiles.*--create.*kube-auditd\.conf' "$postinst" | head -n 1 | cut -d: -f1 || true)
+	if [ -z "$users" ]; then
+		bad "postinst does not run systemd-sysusers on kube-auditd.conf"
+	elif [ -n "$tmpf" ] && [ "$tmpf" -lt "$users" ]; then
+		bad "postinst runs systemd-tmpfiles (line $tmpf) before it creates the user (line $users)"
+	else
+		ok "postinst creates the kube-auditd user (systemd-sysusers, line $users) before systemd-tmpfiles"
+	fi
+	depends=$(dpkg-deb -f "$deb" Depends)
+	if grep -qE '(^|[ ,|])(systemd|systemd-sysusers|systemd-standalone-sysusers)([ ,|(]|$)' <<<"$depends"; then
+		ok "Depends provides systemd-sysusers: $depends"
+	else
+		bad "Depends has no provider of systemd-sysusers: $depends"
+	fi
+fi
+
+# Nothing enables or starts the service: no systemctl enable/start, no
+# deb-systemd-invoke start/restart (try-restart only restarts a running
+# service), and deb-systemd-helper enable only under was-enabled.
+for s in preinst postinst prerm postrm; do
+	f=$ctl/$s
+	[ -f "$f" ] || continue
+	if grep -nE 'systemctl[^#]*[[:space:]](enable|start|restart|reenable|preset)([[:space:]]|$)' "$f"; then
+		bad "$s calls systemctl enable/start (above)"
+	fi
+	# deb-systemd-invoke only to stop it or try-restart it (restarts a running
+	# service only); any other action, a variable one too, may start it
+	if grep -n 'deb-systemd-invoke' "$f" | grep -vE "deb-systemd-invoke[[:space:]]+(stop|try-restart)[[:space:]]+'?kube-auditd"; then
+		bad "$s may start the service with deb-systemd-invoke (above)"
+	fi
+	# was-enabled is true on a first installation (debhelper's enabling
+	# snippet relies on it): an enable is only harmless inside
+	# "if deb-systemd-helper debian-installed", true only when the unit
+	# was installed (and so possibly enabled by the operator) before
+	unguarded=$(awk '
+		/^[[:space:]]*if[[:space:]]/ { depth++; guard[depth] = ($0 ~ /deb-systemd-helper[^#]*debian-installed/) }
+		/deb-systemd-helper[^#]*[[:space:]](enable|reenable)([[:space:]]|$)/ {
+			ok = 0
+			for (i = 1; i <= depth; i++) if (guard[i]) ok = 1
+			if (!ok) print FILENAME ":" NR ": " $0
+		}
+		/^[[:space:]]*fi([[:space:]]|;|$)/ { if (depth > 0) depth-- }
+		' "$f")
+	if [ -n "$unguarded" ]; then
+		printf '%s\n' "$unguarded"
+		bad "$s enables the service on installation (above)"
+	fi
+done
+ok "maintainer scripts checked for enable/start"
+
+if [ "$fails" -ne 0 ]; then
+	ka_fail "$fails check(s) failed"
+fi
+ka_log "PASS"
