@@ -555,9 +555,8 @@ xml_escape(struct sbuf *b, const char *s)
 	}
 }
 
-/* Raw (unsanitized) text into XML: sanitize, then escape. */
-static void
-xml_add(struct sbuf *b, const char *s)
+void
+report_xml_add(struct sbuf *b, const char *s)
 {
 	char *c = str_sanitize(s);
 
@@ -565,11 +564,11 @@ xml_add(struct sbuf *b, const char *s)
 	free(c);
 }
 
-static void
-xml_attr(struct sbuf *b, const char *name, const char *value)
+void
+report_xml_attr(struct sbuf *b, const char *name, const char *value)
 {
 	sbuf_addf(b, " %s=\"", name);
-	xml_add(b, value);
+	report_xml_add(b, value);
 	sbuf_addc(b, '"');
 }
 
@@ -577,8 +576,8 @@ static void
 xml_property(struct sbuf *b, const char *name, const char *value)
 {
 	sbuf_add(b, "        <property");
-	xml_attr(b, "name", name);
-	xml_attr(b, "value", value);
+	report_xml_attr(b, "name", name);
+	report_xml_attr(b, "value", value);
 	sbuf_add(b, "/>\n");
 }
 
@@ -636,10 +635,10 @@ junit_testcase(struct sbuf *b, const struct report *r, const struct result *res)
 
 	sbuf_add(b, "    <testcase");
 	s = xasprintf("%s.%s", nz(r->benchmark), nz(res->section));
-	xml_attr(b, "classname", s);
+	report_xml_attr(b, "classname", s);
 	free(s);
 	s = xasprintf("%s %s", nz(res->id), nz(res->title));
-	xml_attr(b, "name", s);
+	report_xml_attr(b, "name", s);
 	free(s);
 	sbuf_add(b, " time=\"0\">\n      <properties>\n");
 	xml_property(b, "status", state_names[st]);
@@ -650,7 +649,7 @@ junit_testcase(struct sbuf *b, const struct report *r, const struct result *res)
 	case RS_FAIL:
 		sbuf_add(b, "      <failure");
 		s = junit_fail_message(res);
-		xml_attr(b, "message", s);
+		report_xml_attr(b, "message", s);
 		free(s);
 		sbuf_add(b, " type=\"FAIL\">");
 		junit_details(b, res, 1);
@@ -658,15 +657,16 @@ junit_testcase(struct sbuf *b, const struct report *r, const struct result *res)
 		break;
 	case RS_ERROR:
 		sbuf_add(b, "      <error");
-		xml_attr(b, "message",
-			 res->reason && *res->reason ? res->reason : "could not be evaluated");
+		report_xml_attr(b, "message",
+				res->reason && *res->reason ? res->reason
+							    : "could not be evaluated");
 		sbuf_add(b, " type=\"ERROR\">");
 		junit_details(b, res, 0);
 		sbuf_add(b, "</error>\n");
 		break;
 	case RS_SKIP:
 		sbuf_add(b, "      <skipped");
-		xml_attr(b, "message", nz(res->reason));
+		report_xml_attr(b, "message", nz(res->reason));
 		sbuf_add(b, "/>\n");
 		break;
 	case RS_WARN:
@@ -693,7 +693,7 @@ junit_format(struct sbuf *b, const struct report *r)
 
 	counts_of(r, counts);
 	sbuf_add(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
-	xml_attr(b, "name", r->tool ? r->tool : "kube-auditd");
+	report_xml_attr(b, "name", r->tool ? r->tool : "kube-auditd");
 	sbuf_addf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", r->nresults,
 		  counts[RS_FAIL], counts[RS_ERROR], counts[RS_SKIP]);
 	if (isfinite(r->duration_ms) && r->duration_ms >= 0)
@@ -712,13 +712,13 @@ junit_format(struct sbuf *b, const struct report *r)
 		}
 		sbuf_add(b, "  <testsuite");
 		name = xasprintf("%s %s", nz(r->benchmark), secs.v[s]);
-		xml_attr(b, "name", name);
+		report_xml_attr(b, "name", name);
 		free(name);
 		sbuf_addf(b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", n,
 			  sc[RS_FAIL], sc[RS_ERROR], sc[RS_SKIP]);
-		xml_attr(b, "hostname", nz(r->hostname));
+		report_xml_attr(b, "hostname", nz(r->hostname));
 		if (r->started_at)
-			xml_attr(b, "timestamp", r->started_at);
+			report_xml_attr(b, "timestamp", r->started_at);
 		sbuf_add(b, ">\n");
 		for (size_t i = 0; i < r->nresults; i++)
 			if (strcmp(nz(r->results[i].section), secs.v[s]) == 0)

@@ -77,6 +77,10 @@ void evidence_free(struct evidence *e);		    /* its strings, not e */
  * FILE:LINE: key: value", "file PATH mode 0644 owner ..."), its strings
  * sanitized (str_sanitize) or as they are. */
 void report_evidence_line(struct sbuf *b, const struct evidence *e, int sanitize);
+/* XML 1.0 text and attributes (name="value") from raw text: sanitized, then
+ * escaped (JUnit output of reports and of fleet summaries). NULL is "". */
+void report_xml_add(struct sbuf *b, const char *s);
+void report_xml_attr(struct sbuf *b, const char *name, const char *value);
 void evidence_copy(struct evidence *dst, const struct evidence *src); /* deep copy */
 struct evidence *result_add_evidence(struct result *res); /* zeroed, index -1, appended */
 void report_count(struct report *r);			  /* fills counts */

@@ -713,53 +713,6 @@ summary_to_markdown(const struct summary *s)
 /* Raw text into XML 1.0: sanitized, markup escaped, and the characters XML
  * forbids (controls, U+FFFE, U+FFFF) written as \xNN. */
 static void
-xml_add(struct sbuf *b, const char *raw)
-{
-	char *c = str_sanitize(nz(raw));
-
-	for (const char *s = c; *s; s++) {
-		const unsigned char *u = (const unsigned char *)s;
-
-		switch (*s) {
-		case '&':
-			sbuf_add(b, "&amp;");
-			continue;
-		case '<':
-			sbuf_add(b, "&lt;");
-			continue;
-		case '>':
-			sbuf_add(b, "&gt;");
-			continue;
-		case '"':
-			sbuf_add(b, "&quot;");
-			continue;
-		case '\'':
-			sbuf_add(b, "&apos;");
-			continue;
-		default:
-			break;
-		}
-		if (u[0] == 0xef && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf)) {
-			sbuf_addf(b, "\\x%02x\\x%02x\\x%02x", u[0], u[1], u[2]);
-			s += 2;
-		} else if ((*u < 0x20 && *u != '\n' && *u != '\t') || *u == 0x7f) {
-			sbuf_addf(b, "\\x%02x", *u);
-		} else {
-			sbuf_addc(b, *s);
-		}
-	}
-	free(c);
-}
-
-static void
-xml_attr(struct sbuf *b, const char *name, const char *value)
-{
-	sbuf_addf(b, " %s=\"", name);
-	xml_add(b, value);
-	sbuf_addc(b, '"');
-}
-
-static void
 junit_cell(struct sbuf *b, const struct summary *s, const struct summary_host *h,
 	   const struct summary_cell *c)
 {
@@ -768,24 +721,24 @@ junit_cell(struct sbuf *b, const struct summary *s, const struct summary_host *h
 	const char *reason = c->reason && *c->reason ? c->reason : result_state_name(c->state);
 
 	sbuf_add(b, "    <testcase");
-	xml_attr(b, "classname", h->name);
-	xml_attr(b, "name", name);
+	report_xml_attr(b, "classname", h->name);
+	report_xml_attr(b, "name", name);
 	free(name);
 	switch (c->state) {
 	case RS_FAIL:
 	case RS_ERROR:
 		sbuf_addf(b, ">\n      <%s", c->state == RS_FAIL ? "failure" : "error");
-		xml_attr(b, "message", reason);
+		report_xml_attr(b, "message", reason);
 		sbuf_addf(b, " type=\"%s\"/>\n    </testcase>\n", result_state_name(c->state));
 		break;
 	case RS_SKIP:
 		sbuf_add(b, ">\n      <skipped");
-		xml_attr(b, "message", reason);
+		report_xml_attr(b, "message", reason);
 		sbuf_add(b, "/>\n    </testcase>\n");
 		break;
 	case RS_WARN:
 		sbuf_add(b, ">\n      <system-out>WARN: ");
-		xml_add(b, reason);
+		report_xml_add(b, reason);
 		sbuf_add(b, "</system-out>\n    </testcase>\n");
 		break;
 	default:
@@ -804,7 +757,7 @@ summary_to_junit(const struct summary *s)
 	for (size_t i = 0; i < s->nhosts; i++)
 		ncases += s->hosts[i].ncells;
 	sbuf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
-	xml_attr(&b, "name", s->benchmark ? s->benchmark : "kube-auditd fleet");
+	report_xml_attr(&b, "name", s->benchmark ? s->benchmark : "kube-auditd fleet");
 	sbuf_addf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
 		  ncases + s->nbad, t[RS_FAIL], t[RS_ERROR] + s->nbad, t[RS_SKIP]);
 	for (size_t i = 0; i < s->nhosts; i++) {
@@ -814,8 +767,8 @@ summary_to_junit(const struct summary *s)
 		for (size_t k = 0; k < h->ncells; k++)
 			c[h->cells[k].state]++;
 		sbuf_add(&b, "  <testsuite");
-		xml_attr(&b, "name", h->name);
-		xml_attr(&b, "hostname", h->hostname);
+		report_xml_attr(&b, "name", h->name);
+		report_xml_attr(&b, "hostname", h->hostname);
 		sbuf_addf(&b, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
 			  h->ncells, c[RS_FAIL], c[RS_ERROR], c[RS_SKIP]);
 		for (size_t k = 0; k < h->ncells; k++)
@@ -829,10 +782,10 @@ summary_to_junit(const struct summary *s)
 			  s->nbad, s->nbad);
 		for (size_t i = 0; i < s->nbad; i++) {
 			sbuf_add(&b, "    <testcase");
-			xml_attr(&b, "classname", s->bad[i].name);
-			xml_attr(&b, "name", "audit");
+			report_xml_attr(&b, "classname", s->bad[i].name);
+			report_xml_attr(&b, "name", "audit");
 			sbuf_add(&b, ">\n      <error");
-			xml_attr(&b, "message", s->bad[i].reason);
+			report_xml_attr(&b, "message", s->bad[i].reason);
 			sbuf_add(&b, " type=\"not audited\"/>\n    </testcase>\n");
 		}
 		sbuf_add(&b, "  </testsuite>\n");
