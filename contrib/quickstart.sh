@@ -71,8 +71,14 @@ run_suite() { # run_suite DIR [configure args...]
 	fi
 	read -r p f s < <(totals "$dir")
 	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
-		# show what failed, briefly
+		# show what failed, with the end of each failing test's log
+		local t
 		grep -E '^(FAIL|ERROR|XPASS):' "$dir/test-suite.log" >&2 || true
+		for t in $(sed -n 's/^\(FAIL\|ERROR\|XPASS\): //p' "$dir/test-suite.log" | sort -u); do
+			[ -f "$dir/$t.log" ] || continue
+			echo "--- end of $dir/$t.log" >&2
+			tail -n 40 "$dir/$t.log" >&2
+		done
 	fi
 	if [ "$s" -gt 0 ]; then
 		echo "$p passed, $f failed, $s skipped"

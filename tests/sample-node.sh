@@ -1432,7 +1432,7 @@ cmd_stop() {
 # a flag, the last occurrence wins).
 cmd_restart() {
 	[ $# -ge 2 ] || die "usage: restart DIR NAME [EXTRA-ARGS...]"
-	local d f g pidf
+	local d f g pidf pid
 	d=$(readlink -f "$1")
 	shift
 	f=
@@ -1442,7 +1442,15 @@ cmd_restart() {
 	[ -n "$f" ] || die "$d: no process named $1"
 	pidf=$d/run/$(basename "${f%.argv}").pid
 	if [ -f "$pidf" ]; then
-		kill -TERM "$(<"$pidf")" 2>/dev/null || true
+		pid=$(<"$pidf")
+		kill -TERM "$pid" 2>/dev/null || true
+		# as a service manager does: the new one starts when the old is gone
+		for _ in $(seq 100); do
+			# gone, or a zombie its reaper has not collected yet
+			[ -r /proc/"$pid"/stat ] || break
+			[ "$(cut -d' ' -f3 /proc/"$pid"/stat 2>/dev/null)" != Z ] || break
+			sleep 0.05
+		done
 		rm -f "$pidf"
 	fi
 	shift
