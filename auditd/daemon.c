@@ -900,6 +900,34 @@ daemon_free(struct daemon *d)
 }
 
 int
+run_check_config(const struct opts *o)
+{
+	struct settings set;
+	struct profile *p;
+	char *err = NULL;
+	const char *path = o->config ? o->config : DEFAULT_CONFIG;
+
+	if (settings_load(&set, o, &err) < 0) {
+		log_warnx("%s", err);
+		free(err);
+		return 2;
+	}
+	p = profile_load(set.profile_dir, set.benchmark, &err);
+	if (p == NULL) {
+		log_warnx("%s: configuration read; profiles: %s", path, err);
+		free(err);
+		settings_free(&set);
+		return 2;
+	}
+	printf("%s: %s; benchmark %s, %zu recommendations from %s\n", path,
+	       access(path, F_OK) == 0 ? "configuration OK" : "not found, the built-in defaults apply",
+	       set.benchmark, p->nchecks, set.profile_dir);
+	profile_free(p);
+	settings_free(&set);
+	return 0;
+}
+
+int
 run_daemon(struct opts *o)
 {
 	struct daemon d;

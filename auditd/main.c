@@ -23,7 +23,9 @@ main(int argc, char **argv)
 		break;
 	}
 	log_init("kube-auditd", o.verbose);
-	if (o.once) {
+	if (o.check_config) {
+		rc = run_check_config(&o);
+	} else if (o.once) {
 		opts_apply_defaults(&o);
 		rc = run_once(&o);
 	} else {

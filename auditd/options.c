@@ -26,6 +26,7 @@ opts_usage(FILE *out)
 		"Audit this Kubernetes node against the CIS Kubernetes Benchmark.\n"
 		"\n"
 		"  --once                  scan once, print the report and exit\n"
+		"  --check-config          check the configuration file and the profiles, exit\n"
 		"  --format FMT            text (default), json, junit or prometheus\n"
 		"  --output FILE           write the report to FILE instead of stdout\n"
 		"  --root DIR              the node's filesystem is mounted at DIR (default /)\n"
@@ -153,6 +154,7 @@ enum {
 	O_METRICS,
 	O_NOSYSLOG,
 	O_COLOR,
+	O_CHECKCONF,
 };
 
 static int
@@ -163,6 +165,9 @@ parse_one(struct opts *o, int c, const char *arg)
 	switch (c) {
 	case O_ONCE:
 		o->once = 1;
+		break;
+	case O_CHECKCONF:
+		o->check_config = 1;
 		break;
 	case O_FORMAT:
 		if (report_format_from_name(arg, &o->format) < 0)
@@ -241,6 +246,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"once", no_argument, NULL, O_ONCE},
+		{"check-config", no_argument, NULL, O_CHECKCONF},
 		{"format", required_argument, NULL, O_FORMAT},
 		{"output", required_argument, NULL, O_OUTPUT},
 		{"root", required_argument, NULL, O_ROOT},
@@ -294,6 +300,10 @@ opts_parse(struct opts *o, int argc, char **argv)
 	}
 	if (optind < argc) {
 		usage_error("unexpected argument \"%s\"", argv[optind]);
+		goto usage;
+	}
+	if (o->once && o->check_config) {
+		usage_error("--once and --check-config exclude each other");
 		goto usage;
 	}
 	return OPTS_RUN;

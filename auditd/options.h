@@ -11,6 +11,7 @@
 
 struct opts {
 	int once;
+	int check_config; /* --check-config: load the configuration and profiles, exit */
 	enum report_format format;
 	const char *output;	 /* NULL: stdout */
 	const char *root;	 /* NULL until opts_apply_defaults: "/" */
@@ -40,6 +41,11 @@ const char *opts_default_profile_dir(void);
 /* The daemon: runs until SIGTERM/SIGINT. Returns the exit status (0, or 2
  * for a configuration, profile or start-up error). */
 int run_daemon(struct opts *o);
+
+/* --check-config: loads the daemon's configuration file and its profiles as
+ * the daemon would and says which; 0 when both load, 2 (with file:line on
+ * stderr) when not. */
+int run_check_config(const struct opts *o);
 void opts_usage(FILE *out);
 
 /* The one-shot audit: load the profile, scan, write the report. Returns the

@@ -13,12 +13,15 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# kube-auditd refuses group- or world-writable profiles; a checkout made with
+# umask 002 has group-writable directories, so the tree's own are fixed here
+chmod -R go-w profiles
 
 DEPS="build-essential autoconf automake pkg-config libproc2-dev libyaml-dev
 libjansson-dev libssl-dev libcurl4-openssl-dev check libxml2-dev libsubunit-dev
 groff mandoc openssl etcd-server etcd-client util-linux procps jq python3
 rsyslog prometheus-node-exporter curl valgrind systemd libseccomp-dev
-dpkg-dev debhelper lintian fakeroot"
+dpkg-dev debhelper lintian fakeroot ansible sudo"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -91,6 +91,20 @@ expect_exit 2 "benchmark name with a path" "$BIN" --once --profile-dir "$PROF" -
 expect_exit 2 "unexpected argument" "$BIN" --once extra
 expect_exit 2 "--interval 0" "$BIN" --once --interval 0
 
+# ---- --check-config ----
+printf '# ok\ninterval = 120\nskip = 1.1.1\n' >"$T/good.conf"
+expect_exit 0 "--check-config of a good file" "$BIN" --check-config --config "$T/good.conf" --profile-dir "$PROF"
+if grep -q "configuration OK; benchmark cis-1.12, 131 recommendations" "$T/out"; then ok "--check-config says what it loaded"; else bad "--check-config output: $(cat "$T/out")"; fi
+printf 'interval = 120\ninterval2 = 3\n' >"$T/bad.conf"
+expect_exit 2 "--check-config of an unknown key" "$BIN" --check-config --config "$T/bad.conf" --profile-dir "$PROF"
+expect_msg "$T/bad.conf:2" "message names the file and line"
+printf 'benchmark = cis-9.9\n' >"$T/bad.conf"
+expect_exit 2 "--check-config of a benchmark without profiles" "$BIN" --check-config --config "$T/bad.conf" --profile-dir "$PROF"
+expect_msg "cis-9.9" "message names the benchmark"
+expect_exit 2 "--check-config of a missing file" "$BIN" --check-config --config "$T/none.conf"
+expect_msg "$T/none.conf" "message names the file"
+expect_exit 2 "--check-config with --once" "$BIN" --check-config --once
+
 # ---- --output ----
 expect_exit 2 "--output into a directory that does not exist" "$BIN" --once --profile-dir "$PROF" --check 5.6.4 --output "$T/nodir/r.json"
 expect_msg "$T/nodir/r.json" "message names the output file"

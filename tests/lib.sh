@@ -141,3 +141,94 @@ ka_status_for_states() {
 	awk '$1 == "ERROR" { e = 1 } $1 == "FAIL" { f = 1 }
 		END { print (e ? 2 : (f ? 1 : 0)) }'
 }
+
+# ka_deb_build: sets KA_DEB to a kube-auditd .deb built by
+# `dpkg-buildpackage -us -uc -b` from a copy of the source tree (never in the
+# tree itself: make check may run out of tree, on a read-only source). The
+# copy is `git archive HEAD` of a clean git checkout, else the tree without
+# its build directories. Tests of one build directory share the package:
+# it is kept in tests/deb-cache/KEY under the build directory, KEY being the
+# hash of the copied tree, and built once under a lock.
+# Skips (77) without dpkg-buildpackage, debhelper, fakeroot or the build
+# dependencies. KA_DEB_OPTIONS: extra DEB_BUILD_OPTIONS.
+ka_deb_build() {
+	local tool err src key cache log start
+	for tool in dpkg-buildpackage:dpkg-dev dh:debhelper fakeroot:fakeroot \
+		dpkg-checkbuilddeps:dpkg-dev flock:util-linux; do
+		command -v "${tool%%:*}" >/dev/null ||
+			ka_skip "${tool%%:*} not installed (Debian package ${tool#*:})"
+	done
+	[ -f "$top_srcdir/debian/control" ] || ka_hard_error "$top_srcdir/debian/control: missing"
+	if ! err=$(cd "$top_srcdir" && dpkg-checkbuilddeps 2>&1); then
+		ka_skip "build dependencies missing: ${err#dpkg-checkbuilddeps: }"
+	fi
+	[ -n "${KA_TMP:-}" ] || ka_tmpdir
+	src=$KA_TMP/deb-src
+	mkdir -p "$src"
+	# git archive stores directories 0775 (its tar.umask is 002) and tar as
+	# root keeps that; the build's unit tests rightly refuse group-writable
+	# profile directories, so modes go through a umask of 022
+	(
+		umask 022
+		if git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
+			[ "$(git -C "$top_srcdir" rev-parse --show-toplevel)" = "$(cd "$top_srcdir" && pwd -P)" ] &&
+			[ -z "$(git -C "$top_srcdir" status --porcelain)" ]; then
+			ka_log "source: git archive HEAD of $top_srcdir"
+			git -C "$top_srcdir" archive HEAD | tar -C "$src" --no-same-permissions -xf -
+		else
+			ka_log "source: copy of $top_srcdir (not a clean git checkout)"
+			# leave out VCS data, configured build directories and the
+			# products of an earlier package build
+			local excl=(--exclude=./.git --exclude=./autom4te.cache --exclude=./debian/.debhelper
+				--exclude=./debian/build --exclude=./debian/tmp --exclude=./debian/kube-auditd
+				--exclude=./debian/files --exclude='./debian/*.substvars'
+				--exclude=./debian/debhelper-build-stamp --exclude='./debian/*.debhelper.log')
+			local d
+			for d in "$top_srcdir"/*/; do
+				[ -f "$d/config.status" ] && excl+=("--exclude=./$(basename "$d")")
+			done
+			tar -C "$top_srcdir" "${excl[@]}" -cf - . | tar -C "$src" --no-same-permissions -xf -
+			# a build in place would make the package's out-of-tree
+			# configure refuse
+			if [ -f "$src/config.status" ]; then
+				make -C "$src" distclean >/dev/null 2>&1 ||
+					ka_hard_error "make distclean of the copied in-place build failed"
+			fi
+		fi
+	)
+	key=$(tar -C "$src" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -cf - . |
+		sha256sum | cut -c1-16)
+	cache=$top_builddir/tests/deb-cache/$key
+	mkdir -p "$cache"
+	exec 8>"$cache/.lock"
+	flock 8
+	KA_DEB=$(find "$cache" -maxdepth 1 -name 'kube-auditd_*.deb' -print -quit)
+	if [ -n "$KA_DEB" ]; then
+		ka_log "package: $KA_DEB (built earlier from the same tree)"
+	else
+		mkdir -p "$cache/build"
+		mv "$src" "$cache/build/src"
+		log=$cache/build.log
+		start=$(date +%s)
+		# a build like a Debian one: the distribution's flags, not the
+		# caller's (make check's CFLAGS, CI's -Werror) nor make's
+		# jobserver of make check
+		if ! (
+			cd "$cache/build/src" &&
+				unset CFLAGS CPPFLAGS CXXFLAGS LDFLAGS MAKEFLAGS MFLAGS MAKELEVEL &&
+				DEB_BUILD_OPTIONS="parallel=$(nproc) ${KA_DEB_OPTIONS:-}" dpkg-buildpackage -us -uc -b
+		) >"$log" 2>&1; then
+			tail -n 80 "$log" >&2
+			rm -rf "$cache/build"
+			exec 8>&-
+			ka_fail "dpkg-buildpackage -us -uc -b failed (log above, last 80 lines)"
+		fi
+		ka_log "ok: dpkg-buildpackage -us -uc -b built the package in $(($(date +%s) - start)) s"
+		mv "$cache/build"/kube-auditd_*.deb "$cache/"
+		rm -rf "$cache/build"
+		KA_DEB=$(find "$cache" -maxdepth 1 -name 'kube-auditd_*.deb' -print -quit)
+		[ -n "$KA_DEB" ] || ka_fail "no kube-auditd_*.deb was built"
+	fi
+	exec 8>&-
+	rm -rf "$src"
+}
