@@ -5,11 +5,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -114,27 +116,55 @@ print_reply(int ok, int exit_status, const char *body, size_t len)
 
 enum summary_format { SUM_MARKDOWN = 0, SUM_JSON, SUM_JUNIT };
 
-/* Writes text to path (or standard output when path is NULL). */
+/* Writes text to path (or standard output when path is NULL). A file is
+ * written beside path and renamed over it: a reader (a CI job, a web server)
+ * sees the old summary or the new one, never half of one, and a failed
+ * write leaves the old one in place. */
 static int
 write_output(const char *path, const char *text)
 {
-	FILE *f = path ? fopen(path, "we") : stdout;
 	size_t len = strlen(text);
-	int ok;
+	char *tmp;
+	FILE *f;
+	mode_t um;
+	int fd, ok;
 
-	if (f == NULL) {
-		fprintf(stderr, "kube-auditctl: %s: %s\n", path, strerror(errno));
-		return -1;
+	if (path == NULL) {
+		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+			fprintf(stderr, "kube-auditctl: standard output: %s\n", strerror(errno));
+			return -1;
+		}
+		return 0;
 	}
-	ok = fwrite(text, 1, len, f) == len;
-	ok = (path ? fclose(f) : fflush(f)) == 0 && ok;
-	if (!ok) {
-		fprintf(stderr, "kube-auditctl: %s: %s\n", path ? path : "standard output",
+	tmp = xasprintf("%s.tmpXXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "kube-auditctl: %s: cannot create a file beside it: %s\n", path,
 			strerror(errno));
-		if (path)
-			unlink(path);
+		free(tmp);
 		return -1;
 	}
+	/* what fopen(path, "w") would have made under the caller's umask */
+	um = umask(0);
+	umask(um);
+	(void)fchmod(fd, 0666 & ~um);
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		ok = 0;
+	} else {
+		ok = fwrite(text, 1, len, f) == len;
+		ok = fflush(f) == 0 && ok;
+		ok = fsync(fileno(f)) == 0 && ok;
+		ok = fclose(f) == 0 && ok;
+	}
+	if (!ok || rename(tmp, path) < 0) {
+		fprintf(stderr, "kube-auditctl: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
 	return 0;
 }
 

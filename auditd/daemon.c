@@ -920,7 +920,8 @@ run_check_config(const struct opts *o)
 		return 2;
 	}
 	printf("%s: %s; benchmark %s, %zu recommendations from %s\n", path,
-	       access(path, F_OK) == 0 ? "configuration OK" : "not found, the built-in defaults apply",
+	       access(path, F_OK) == 0 ? "configuration OK"
+				       : "not found, the built-in defaults apply",
 	       set.benchmark, p->nchecks, set.profile_dir);
 	profile_free(p);
 	settings_free(&set);

@@ -21,7 +21,7 @@ DEPS="build-essential autoconf automake pkg-config libproc2-dev libyaml-dev
 libjansson-dev libssl-dev libcurl4-openssl-dev check libxml2-dev libsubunit-dev
 groff mandoc openssl etcd-server etcd-client util-linux procps jq python3
 rsyslog prometheus-node-exporter curl valgrind systemd libseccomp-dev
-dpkg-dev debhelper lintian fakeroot ansible sudo"
+dpkg-dev debhelper lintian fakeroot ansible sudo openssh-client"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

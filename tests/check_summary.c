@@ -8,12 +8,14 @@
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -709,6 +711,37 @@ START_TEST(t_ctl_summarize)
 	ck_assert_uint_eq(json_array_size(json_object_get(root, "not_audited")), 2);
 	json_decref(root);
 	free(json);
+
+	/* written beside and renamed: no temporary file is left, and the mode
+	 * is what the umask gives */
+	{
+		struct stat st;
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		mode_t um = umask(022);
+
+		ck_assert_ptr_nonnull(d);
+		while ((de = readdir(d)) != NULL)
+			ck_assert_msg(strstr(de->d_name, ".tmp") == NULL, "left behind: %s",
+				      de->d_name);
+		closedir(d);
+		ck_assert_int_eq(run_ctl(args.v, errfile, &errtext), 2);
+		free(errtext);
+		ck_assert_int_eq(stat(out, &st), 0);
+		ck_assert_int_eq(st.st_mode & 07777, 0644);
+		umask(um);
+	}
+
+	/* --output into a directory that does not exist: exit 2, the path named */
+	{
+		char *bad = xasprintf("%s/nodir/summary.json", dir);
+		char *argv[] = {CTL, "summarize", "--output", bad, files.v[0], NULL};
+
+		ck_assert_int_eq(run_ctl(argv, errfile, &errtext), 2);
+		ck_assert_msg(strstr(errtext, bad) != NULL, "%s", errtext);
+		free(errtext);
+		free(bad);
+	}
 
 	/* a bad --unreachable and a bad format are usage errors */
 	strv_clear(&args);

@@ -95,6 +95,15 @@ else
 	cat "$KA_TMP/profiles.diff"
 	bad "the packaged profiles differ from profiles/ (diff above: - missing, + extra)"
 fi
+# the Ansible playbooks and role, as in contrib/ansible
+(cd "$top_srcdir/contrib/ansible" && find . -type f | sed 's|^\.|/usr/share/kube-auditd/ansible|' | sort) >"$KA_TMP/want-ansible"
+grep '^/usr/share/kube-auditd/ansible/.*[^/]$' "$list" | sort >"$KA_TMP/got-ansible"
+if diff -u "$KA_TMP/want-ansible" "$KA_TMP/got-ansible" >"$KA_TMP/ansible.diff"; then
+	ok "ansible: all $(wc -l <"$KA_TMP/want-ansible") files of contrib/ansible"
+else
+	cat "$KA_TMP/ansible.diff"
+	bad "the packaged Ansible files differ from contrib/ansible (diff above: - missing, + extra)"
+fi
 # no file of a build or of the package build leaked in
 if grep -E '(^/usr/local/|\.la$|\.a$|/tests?/)' "$list" >"$KA_TMP/stray"; then
 	cat "$KA_TMP/stray"
