@@ -63,7 +63,7 @@ usage(FILE *out)
 		"Exit status of report and scan: 0 no FAIL and no ERROR, 1 a FAIL, 2 an ERROR\n"
 		"or no answer from the daemon, 3 access denied. Summarize: 0 all accepted and\n"
 		"no FAIL or ERROR, 1 a FAIL, 2 an ERROR, a rejected report or an unreachable\n"
-		"host. See kube-auditctl(8).\n",
+		"host. See kube-auditctl(1).\n",
 		KA_DEFAULT_SOCKET, CTL_TIMEOUT_SCAN, CTL_TIMEOUT_OTHER);
 }
 

@@ -1,6 +1,6 @@
 /* sock.c - the control socket: a non-blocking server on the daemon's loop and
  * the one-shot client call of kube-auditctl. The protocol is in sock.h and
- * kube-auditctl(8).
+ * kube-auditctl(1).
  *
  * Clients live in a fixed array of SOCK_MAX_CLIENTS slots owned by the
  * server. A slot is never freed while the server lives: epoll returns a batch

@@ -1,6 +1,6 @@
 /* sock.h - the daemon's local control socket and its protocol, version 1.
  *
- * Protocol (documented in kube-auditctl(8)); every message is bytes on a Unix
+ * Protocol (documented in kube-auditctl(1)); every message is bytes on a Unix
  * stream socket, one request per connection:
  *   request:  "KA/1 COMMAND [FORMAT]\n"         at most 256 bytes
  *             COMMAND: status | report | scan

@@ -78,12 +78,12 @@ expect_file() { # expect_file PATH [mode]
 	ok "$1"
 }
 expect_file /usr/sbin/kube-auditd 755
-expect_file /usr/sbin/kube-auditctl 755
+expect_file /usr/bin/kube-auditctl 755
 expect_file /etc/kube-auditd/kube-auditd.conf 644
 expect_file "${unitdir%/}/kube-auditd.service" 644
 expect_file /usr/lib/sysusers.d/kube-auditd.conf 644
 expect_file /usr/lib/tmpfiles.d/kube-auditd.conf 644
-for m in man5/kube-auditd-profile.5 man5/kube-auditd.conf.5 man8/kube-auditd.8 man8/kube-auditctl.8; do
+for m in man5/kube-auditd-profile.5 man5/kube-auditd.conf.5 man8/kube-auditd.8 man1/kube-auditctl.1; do
 	expect_file "/usr/share/man/$m.gz" 644
 done
 # every profile of the source tree, nothing more
@@ -124,7 +124,7 @@ if grep -qF 'default /usr/share/kube-auditd/profiles' <<<"$help"; then
 else
 	bad "kube-auditd --help does not name /usr/share/kube-auditd/profiles as the default"
 fi
-"$root/usr/sbin/kube-auditctl" --help >/dev/null 2>&1 || bad "kube-auditctl --help failed"
+"$root/usr/bin/kube-auditctl" --help >/dev/null 2>&1 || bad "kube-auditctl --help failed"
 mkdir -p "$KA_TMP/empty"
 # in a PID namespace of its own when possible: the components another test
 # runs at the same time are not this empty node's
