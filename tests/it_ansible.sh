@@ -104,17 +104,7 @@ inv=$KA_TMP/inventory.ini
 	echo "ansible_python_interpreter=$(command -v python3)"
 } >"$inv"
 
-# a configuration of the test's own: nothing from the machine's
-cat >"$KA_TMP/ansible.cfg" <<EOF
-[defaults]
-nocolor = True
-host_key_checking = False
-retry_files_enabled = False
-local_tmp = $KA_TMP/ansible-local
-remote_tmp = $KA_TMP/ansible-remote
-EOF
-export ANSIBLE_CONFIG=$KA_TMP/ansible.cfg
-fleet=$KA_TMP/fleet
+ka_ansible_cfg
 
 run_play() { # run_play LOG [ansible-playbook args...]: prints the exit status
 	local log=$1 rc=0

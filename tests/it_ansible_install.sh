@@ -58,14 +58,7 @@ for h in img1 img2; do
 	echo 'root:x:0:' >"$r/etc/group"
 done
 
-cat >"$KA_TMP/ansible.cfg" <<EOF
-[defaults]
-nocolor = True
-retry_files_enabled = False
-local_tmp = $KA_TMP/ansible-local
-remote_tmp = $KA_TMP/ansible-remote
-EOF
-export ANSIBLE_CONFIG=$KA_TMP/ansible.cfg
+ka_ansible_cfg
 
 inv=$KA_TMP/inventory.ini
 cat >"$inv" <<EOF

@@ -86,24 +86,28 @@ expect_file /usr/lib/tmpfiles.d/kube-auditd.conf 644
 for m in man5/kube-auditd-profile.5 man5/kube-auditd.conf.5 man8/kube-auditd.8 man1/kube-auditctl.1; do
 	expect_file "/usr/share/man/$m.gz" 644
 done
-# every profile of the source tree, nothing more
-(cd "$top_srcdir/profiles" && find . -name '*.yaml' | sed 's|^\.|/usr/share/kube-auditd/profiles|' | sort) >"$KA_TMP/want-profiles"
-grep '^/usr/share/kube-auditd/profiles/.*\.yaml$' "$list" | sort >"$KA_TMP/got-profiles"
-if diff -u "$KA_TMP/want-profiles" "$KA_TMP/got-profiles" >"$KA_TMP/profiles.diff"; then
-	ok "profiles: all $(wc -l <"$KA_TMP/want-profiles") files of profiles/"
-else
-	cat "$KA_TMP/profiles.diff"
-	bad "the packaged profiles differ from profiles/ (diff above: - missing, + extra)"
-fi
-# the Ansible playbooks and role, as in contrib/ansible
-(cd "$top_srcdir/contrib/ansible" && find . -type f | sed 's|^\.|/usr/share/kube-auditd/ansible|' | sort) >"$KA_TMP/want-ansible"
-grep '^/usr/share/kube-auditd/ansible/.*[^/]$' "$list" | sort >"$KA_TMP/got-ansible"
-if diff -u "$KA_TMP/want-ansible" "$KA_TMP/got-ansible" >"$KA_TMP/ansible.diff"; then
-	ok "ansible: all $(wc -l <"$KA_TMP/want-ansible") files of contrib/ansible"
-else
-	cat "$KA_TMP/ansible.diff"
-	bad "the packaged Ansible files differ from contrib/ansible (diff above: - missing, + extra)"
-fi
+# same_tree SRCDIR FIND-ARGS -- DEST-PREFIX NAME: the package holds every
+# file find selects in SRCDIR, under DEST-PREFIX, and no other file there
+same_tree() {
+	local src=$1 prefix name
+	shift
+	local args=()
+	while [ "$1" != -- ]; do
+		args+=("$1")
+		shift
+	done
+	prefix=$2 name=$3
+	(cd "$src" && find . "${args[@]}" | sed "s|^\\.|$prefix|" | sort) >"$KA_TMP/want-$name"
+	grep "^$prefix/.*[^/]\$" "$list" | sort >"$KA_TMP/got-$name"
+	if diff -u "$KA_TMP/want-$name" "$KA_TMP/got-$name" >"$KA_TMP/$name.diff"; then
+		ok "$name: all $(wc -l <"$KA_TMP/want-$name") files of ${src#"$top_srcdir"/}"
+	else
+		cat "$KA_TMP/$name.diff"
+		bad "the packaged $name differ from ${src#"$top_srcdir"/} (diff above: - missing, + extra)"
+	fi
+}
+same_tree "$top_srcdir/profiles" -type f -name '*.yaml' -- /usr/share/kube-auditd/profiles profiles
+same_tree "$top_srcdir/contrib/ansible" -type f -- /usr/share/kube-auditd/ansible ansible
 # no file of a build or of the package build leaked in
 if grep -E '(^/usr/local/|\.la$|\.a$|/tests?/)' "$list" >"$KA_TMP/stray"; then
 	cat "$KA_TMP/stray"

@@ -232,3 +232,18 @@ ka_deb_build() {
 	exec 8>&-
 	rm -rf "$src"
 }
+
+# ka_ansible_cfg: an ansible.cfg of the test's own in KA_TMP (nothing from
+# the machine's or the user's), exported as ANSIBLE_CONFIG; temporary files
+# stay in KA_TMP.
+ka_ansible_cfg() {
+	cat >"$KA_TMP/ansible.cfg" <<EOF
+[defaults]
+nocolor = True
+host_key_checking = False
+retry_files_enabled = False
+local_tmp = $KA_TMP/ansible-local
+remote_tmp = $KA_TMP/ansible-remote
+EOF
+	export ANSIBLE_CONFIG=$KA_TMP/ansible.cfg
+}
