@@ -17,19 +17,23 @@ cd "$top"
 # umask 002 has group-writable directories, so the tree's own are fixed here
 chmod -R go-w profiles
 
-DEPS="build-essential autoconf automake pkg-config libproc2-dev libyaml-dev
+# what building and the sample node's audit need
+BUILD_DEPS="build-essential autoconf automake pkg-config libproc2-dev libyaml-dev
 libjansson-dev libssl-dev libcurl4-openssl-dev check libxml2-dev libsubunit-dev
-groff mandoc openssl etcd-server etcd-client util-linux procps jq python3
-rsyslog prometheus-node-exporter curl valgrind systemd libseccomp-dev
-dpkg-dev debhelper lintian fakeroot ansible sudo openssh-client"
+openssl util-linux procps"
+# what the whole test suite needs besides: real services and tools it drives
+TEST_DEPS="groff mandoc etcd-server etcd-client jq python3 rsyslog
+prometheus-node-exporter curl valgrind systemd libseccomp-dev dpkg-dev
+debhelper lintian fakeroot ansible sudo openssh-client"
+DEPS="$BUILD_DEPS $TEST_DEPS"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-install_deps() {
+install_deps() { # install_deps PACKAGES: the missing ones, with apt-get
 	local missing=""
-	for p in $DEPS; do
+	for p in $1; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing="$missing $p"
 	done
@@ -93,7 +97,7 @@ run_suite() { # run_suite DIR [configure args...]
 
 case "${1:-}" in
 audit)
-	install_deps
+	install_deps "$BUILD_DEPS"
 	build build
 	if pgrep -x kubelet >/dev/null || pgrep -x kube-apiserver >/dev/null; then
 		as_root "$top/build/kube-auditd" --once --profile-dir "$top/profiles"
@@ -104,11 +108,11 @@ audit)
 	fi
 	;;
 test)
-	install_deps
+	install_deps "$DEPS"
 	run_suite build
 	;;
 test-sanitizers)
-	install_deps
+	install_deps "$DEPS"
 	run_suite build-sanitizers --enable-sanitizers --disable-hardening
 	;;
 *)
