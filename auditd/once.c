@@ -106,6 +106,8 @@ run_once(const struct opts *o)
 		free(err);
 		return 2;
 	}
+	log_debug("profile %s: %zu checks from %zu files in %s (%zu read from their .cache)",
+		  p->benchmark, p->nchecks, p->nfiles, p->dir, p->ncached);
 	if (ids_exist(p, &o->eval.only, "--check") < 0 ||
 	    ids_exist(p, &o->eval.skip, "--skip") < 0) {
 		profile_free(p);

@@ -31,6 +31,7 @@
 #include "util.h"
 #include "value.h"
 #include "yamlcfg.h"
+#include "ycache.h"
 
 #define PROFILE_MAX_CHECKS 10000
 #define PROFILE_MAX_TEST_DEPTH 32
@@ -67,7 +68,8 @@ struct lctx {
 	const char *stack[PROFILE_MAX_BASE_DEPTH + 2]; /* benchmarks being loaded */
 	size_t nstack;
 	unsigned long nodes, tests, bytes;
-	char *shown[4]; /* rotating buffers for qs() */
+	size_t files, cached; /* YAML files read; of those, trees from their cache */
+	char *shown[4];	      /* rotating buffers for qs() */
 	unsigned shown_i;
 };
 
@@ -2102,19 +2104,72 @@ open_checked(struct lctx *c, int dirfd, const char *name, const char *shown, int
 	return fd;
 }
 
+/* The parsed tree of NAME from NAME.cache (see ycache.h) when that file is
+ * trustworthy as a profile file is (regular, not a link, not group- or
+ * world-writable, owned by root or the caller) and was made from exactly
+ * src; NULL otherwise, quietly: the YAML is then parsed. */
+static struct ydoc *
+cached_tree(struct lctx *c, int dirfd, const char *name, const char *src, size_t srclen,
+	    const char *shown)
+{
+	char *cname = xasprintf("%s%s", name, YCACHE_SUFFIX), *buf;
+	struct ydoc *doc = NULL;
+	struct stat st;
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	fd = openat(dirfd, cname, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	free(cname);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 022) != 0 ||
+	    (st.st_uid != 0 && st.st_uid != geteuid()) || st.st_size < 1 ||
+	    (uintmax_t)st.st_size > 16 * (uintmax_t)YAML_MAX_FILE) {
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc((size_t)st.st_size);
+	while (len < (size_t)st.st_size) {
+		r = read(fd, buf + len, (size_t)st.st_size - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	if (len == (size_t)st.st_size)
+		doc = ycache_decode(buf, len, src, srclen, shown);
+	free(buf);
+	if (doc)
+		c->cached++;
+	return doc;
+}
+
 static struct ydoc *
 parse_file(struct lctx *c, int dirfd, const char *name, const char *shown)
 {
-	struct ydoc *doc;
-	char *yerr = NULL;
+	struct ydoc *doc = NULL;
+	char *yerr = NULL, *src;
+	size_t srclen = 0;
 	int fd, e;
 
 	fd = open_checked(c, dirfd, name, shown, 0);
 	if (fd < 0)
 		return NULL;
-	doc = yaml_parse_fd(fd, shown, &yerr);
+	src = yaml_read_fd(fd, &srclen, shown, &yerr);
 	e = errno;
 	close(fd);
+	c->files++;
+	if (src) {
+		doc = cached_tree(c, dirfd, name, src, srclen, shown);
+		if (doc == NULL) {
+			doc = yaml_parse_buf(src, srclen, shown, &yerr);
+			e = errno;
+		}
+		free(src);
+	}
 	if (doc == NULL) {
 		if (c->err == NULL) {
 			c->err =
@@ -2604,6 +2659,8 @@ profile_load(const char *profile_dir, const char *benchmark, char **err)
 	checks = (struct clist){0};
 	if (p->title == NULL)
 		p->title = xstrdup(benchmark);
+	p->nfiles = c.files;
+	p->ncached = c.cached;
 	goto done;
 fail:
 	e = c.err_errno ? c.err_errno : EINVAL;

@@ -185,6 +185,7 @@ struct profile {
 	size_t ncomps;
 	struct check *checks; /* in benchmark order */
 	size_t nchecks;
+	size_t nfiles, ncached; /* YAML files loaded; of those, read from FILE.cache */
 };
 
 /* Loads <profile_dir>/components.yaml and the benchmark <profile_dir>/<name>/

@@ -15,8 +15,6 @@
 #include "util.h"
 #include "yamlcfg.h"
 
-#define YAML_MAX_DEPTH 64
-#define YAML_MAX_NODES 1000000
 #define YAML_KEY_SHOWN 80 /* longest key text quoted in a message */
 
 /* A collection being filled: its items array grows here, since struct ynode
@@ -607,17 +605,15 @@ read_limited(int fd, size_t *lenp)
 	return buf;
 }
 
-struct ydoc *
-yaml_parse_fd(int fd, const char *name, char **err)
+char *
+yaml_read_fd(int fd, size_t *lenp, const char *name, char **err)
 {
-	struct ydoc *d;
-	size_t len = 0;
 	char *buf, *shown;
 	int saved;
 
 	if (err)
 		*err = NULL;
-	buf = read_limited(fd, &len);
+	buf = read_limited(fd, lenp);
 	if (buf == NULL) {
 		saved = errno;
 		if (err) {
@@ -630,8 +626,21 @@ yaml_parse_fd(int fd, const char *name, char **err)
 			free(shown);
 		}
 		errno = saved;
-		return NULL;
 	}
+	return buf;
+}
+
+struct ydoc *
+yaml_parse_fd(int fd, const char *name, char **err)
+{
+	struct ydoc *d;
+	size_t len = 0;
+	char *buf;
+	int saved;
+
+	buf = yaml_read_fd(fd, &len, name, err);
+	if (buf == NULL)
+		return NULL;
 	d = yaml_parse_buf(buf, len, name, err);
 	saved = errno;
 	free(buf);
@@ -644,11 +653,14 @@ ydoc_free(struct ydoc *d)
 {
 	if (d == NULL)
 		return;
-	for (size_t i = 0; i < d->nall; i++) {
-		free(d->all[i]->scalar);
-		free(d->all[i]->items);
-		free(d->all[i]);
+	if (d->arena == NULL) {
+		for (size_t i = 0; i < d->nall; i++) {
+			free(d->all[i]->scalar);
+			free(d->all[i]->items);
+			free(d->all[i]);
+		}
 	}
+	free(d->arena);
 	free(d->all);
 	free(d->path);
 	free(d);

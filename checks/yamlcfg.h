@@ -33,7 +33,11 @@ struct ydoc {
 	/* private: node storage */
 	struct ynode **all;
 	size_t nall, capall;
+	void *arena; /* non-NULL: nodes, items and scalars live in it (ycache) */
 };
+
+#define YAML_MAX_DEPTH 64 /* nested collections */
+#define YAML_MAX_NODES 1000000
 
 #define YAML_MAX_FILE (4u << 20) /* 4 MiB: larger config files are refused */
 
@@ -43,6 +47,9 @@ struct ydoc *yaml_parse_buf(const char *buf, size_t len, const char *name, char 
 /* Reads the file from an already-open descriptor (see files.h), at most
  * YAML_MAX_FILE bytes (EFBIG beyond). The descriptor is not closed. */
 struct ydoc *yaml_parse_fd(int fd, const char *name, char **err);
+/* The bytes yaml_parse_fd would parse (at most YAML_MAX_FILE, EFBIG
+ * beyond): a malloc'd buffer and *len, or NULL with errno and *err. */
+char *yaml_read_fd(int fd, size_t *len, const char *name, char **err);
 void ydoc_free(struct ydoc *d);
 
 /* Looks up a dotted path from node n: "authentication.anonymous.enabled".

@@ -1717,6 +1717,93 @@ START_TEST(test_real_profiles)
 }
 END_TEST
 
+/* Two profiles load to the same checks: ids, titles, texts, flags, the
+ * shape of every test. */
+static void
+tests_eq(const struct test *a, const struct test *b, const char *id)
+{
+	if (a == NULL || b == NULL) {
+		ck_assert_msg(a == b, "%s: a test on one side only", id);
+		return;
+	}
+	ck_assert_msg(a->kind == b->kind && a->op == b->op && a->line == b->line &&
+			      a->col == b->col && a->nsub == b->nsub && a->nfiles == b->nfiles &&
+			      a->mode_max == b->mode_max && a->values.n == b->values.n,
+		      "%s: tests differ at %d:%d", id, a->line, a->col);
+	ck_assert_msg(strcmp(a->setting ? a->setting : "", b->setting ? b->setting : "") == 0 &&
+			      strcmp(a->value ? a->value : "", b->value ? b->value : "") == 0,
+		      "%s: operands differ at %d:%d", id, a->line, a->col);
+	for (size_t i = 0; i < a->nsub; i++)
+		tests_eq(a->sub[i], b->sub[i], id);
+}
+
+static void
+profiles_eq(const struct profile *a, const struct profile *b)
+{
+	ck_assert_uint_eq(a->nchecks, b->nchecks);
+	ck_assert_uint_eq(a->ncomps, b->ncomps);
+	for (size_t i = 0; i < a->nchecks; i++) {
+		const struct check *x = &a->checks[i], *y = &b->checks[i];
+
+		ck_assert_str_eq(x->id, y->id);
+		ck_assert_str_eq(x->title, y->title);
+		ck_assert_str_eq(x->remediation ? x->remediation : "",
+				 y->remediation ? y->remediation : "");
+		ck_assert_int_eq(x->automated, y->automated);
+		ck_assert_int_eq(x->line, y->line);
+		tests_eq(x->test, y->test, x->id);
+		tests_eq(x->skip_if, y->skip_if, x->id);
+		tests_eq(x->evidence, y->evidence, x->id);
+	}
+}
+
+/* The installed form: FILE.yaml.cache beside each file (ka-profile-cache,
+ * run by make install). A cache gives the same profile; a stale one (its
+ * YAML edited) and an untrustworthy one (group-writable) are passed over
+ * quietly and the YAML is parsed. */
+START_TEST(test_cached_profiles)
+{
+	char *dir = tu_mkdtemp(), *cmd, *err = NULL;
+	struct profile *plain, *cached, *mixed;
+
+	cmd = xasprintf("cp -R '%s/profiles/.' '%s' && chmod -R go-w '%s'", TOP_SRCDIR, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	plain = profile_load(dir, "cis-1.12", &err);
+	ck_assert_msg(plain != NULL, "%s", err ? err : "?");
+	ck_assert_uint_eq(plain->ncached, 0);
+	ck_assert_uint_eq(plain->nfiles, 11); /* components.yaml and ten files */
+	cmd = xasprintf("'%s/ka-profile-cache' '%s' >/dev/null", TOP_BUILDDIR, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	cached = profile_load(dir, "cis-1.12", &err);
+	ck_assert_msg(cached != NULL, "%s", err ? err : "?");
+	ck_assert_uint_eq(cached->ncached, cached->nfiles);
+	profiles_eq(plain, cached);
+	/* an overlay loads its base from the caches too */
+	profile_free(cached);
+	cached = profile_load(dir, "cis-1.10", &err);
+	ck_assert_msg(cached != NULL, "%s", err ? err : "?");
+	ck_assert_uint_eq(cached->ncached, cached->nfiles);
+	profile_free(cached);
+	/* a comment added to a file: its cache is stale; another cache
+	 * group-writable: not trusted */
+	cmd = xasprintf("echo '# edited' >>'%s/cis-1.12/42-kubelet.yaml' && "
+			"chmod g+w '%s/cis-1.12/11-apiserver.yaml.cache'",
+			dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	mixed = profile_load(dir, "cis-1.12", &err);
+	ck_assert_msg(mixed != NULL, "%s", err ? err : "?");
+	ck_assert_uint_eq(mixed->ncached, mixed->nfiles - 2);
+	profiles_eq(plain, mixed);
+	profile_free(mixed);
+	profile_free(plain);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 static Suite *
 profile_suite(void)
 {
@@ -1748,6 +1835,7 @@ profile_suite(void)
 	tcase_add_test(tc, test_big_and_binary);
 	tcase_add_test(tc, test_too_many_checks);
 	tcase_add_test(tc, test_real_profiles);
+	tcase_add_test(tc, test_cached_profiles);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -86,8 +86,9 @@ expect_file /usr/lib/tmpfiles.d/kube-auditd.conf 644
 for m in man5/kube-auditd-profile.5 man5/kube-auditd.conf.5 man8/kube-auditd.8 man1/kube-auditctl.1; do
 	expect_file "/usr/share/man/$m.gz" 644
 done
-# same_tree SRCDIR FIND-ARGS -- DEST-PREFIX NAME: the package holds every
-# file find selects in SRCDIR, under DEST-PREFIX, and no other file there
+# same_tree SRCDIR FIND-ARGS -- DEST-PREFIX NAME [SUFFIX]: the package holds
+# every file find selects in SRCDIR, under DEST-PREFIX (and FILE.SUFFIX
+# beside each, when given), and no other file there
 same_tree() {
 	local src=$1 prefix name
 	shift
@@ -97,7 +98,8 @@ same_tree() {
 		shift
 	done
 	prefix=$2 name=$3
-	(cd "$src" && find . "${args[@]}" | sed "s|^\\.|$prefix|" | sort) >"$KA_TMP/want-$name"
+	(cd "$src" && find . "${args[@]}" | sed "s|^\\.|$prefix|" |
+		if [ -n "${4:-}" ]; then sed "p; s|\$|$4|"; else cat; fi | sort) >"$KA_TMP/want-$name"
 	grep "^$prefix/.*[^/]\$" "$list" | sort >"$KA_TMP/got-$name"
 	if diff -u "$KA_TMP/want-$name" "$KA_TMP/got-$name" >"$KA_TMP/$name.diff"; then
 		ok "$name: all $(wc -l <"$KA_TMP/want-$name") files of ${src#"$top_srcdir"/}"
@@ -106,7 +108,7 @@ same_tree() {
 		bad "the packaged $name differ from ${src#"$top_srcdir"/} (diff above: - missing, + extra)"
 	fi
 }
-same_tree "$top_srcdir/profiles" -type f -name '*.yaml' -- /usr/share/kube-auditd/profiles profiles
+same_tree "$top_srcdir/profiles" -type f -name '*.yaml' -- /usr/share/kube-auditd/profiles profiles .cache
 same_tree "$top_srcdir/contrib/ansible" -type f -- /usr/share/kube-auditd/ansible ansible
 # no file of a build or of the package build leaked in
 if grep -E '(^/usr/local/|\.la$|\.a$|/tests?/)' "$list" >"$KA_TMP/stray"; then
@@ -137,8 +139,26 @@ if [ "$(id -u)" = 0 ] && unshare --pid --fork --mount-proc true 2>/dev/null; the
 	isolate=(unshare --pid --fork --mount-proc)
 fi
 rc=0
-"${isolate[@]}" "$bin" --once --root "$KA_TMP/empty" --profile-dir "$root/usr/share/kube-auditd/profiles" \
+"${isolate[@]}" "$bin" -vv --once --root "$KA_TMP/empty" --profile-dir "$root/usr/share/kube-auditd/profiles" \
 	--format json --color never >"$KA_TMP/report.json" 2>"$KA_TMP/report.err" || rc=$?
+# the packaged profiles come with their parsed form (ka-profile-cache at
+# make install): every file is read from its cache, and the report is the
+# one the YAML itself gives
+if grep -q 'checks from 11 files in .* (11 read from their .cache)' "$KA_TMP/report.err"; then
+	ok "the packaged profiles load from their caches: $(grep -o '11 files.*' "$KA_TMP/report.err")"
+else
+	bad "the packaged caches were not used: $(grep 'checks from' "$KA_TMP/report.err")"
+fi
+if command -v jq >/dev/null; then
+	"${isolate[@]}" "$bin" --once --root "$KA_TMP/empty" --profile-dir "$top_srcdir/profiles" \
+		--format json --color never >"$KA_TMP/report-yaml.json" 2>/dev/null || true
+	if [ -s "$KA_TMP/report-yaml.json" ] && cmp -s <(jq -S 'del(.started_at, .duration_ms)' "$KA_TMP/report.json") \
+		<(jq -S 'del(.started_at, .duration_ms)' "$KA_TMP/report-yaml.json"); then
+		ok "the report from the caches equals the report from the YAML of the source tree"
+	else
+		bad "the report from the packaged caches differs from the one of the source profiles"
+	fi
+fi
 n=$(grep -c '^    {$' "$KA_TMP/report.json" || true)
 if command -v jq >/dev/null; then
 	n=$(jq '.results | length' "$KA_TMP/report.json" 2>/dev/null || echo "?")
