@@ -288,8 +288,17 @@ str_sanitize(const char *str)
 	struct sbuf b = {0};
 
 	while (*s) {
-		size_t n = str_utf8_len(s);
+		const unsigned char *run = s;
+		size_t n;
 
+		/* printable ASCII, the usual case, is copied a run at a time */
+		while (*s >= 0x20 && *s < 0x7f)
+			s++;
+		if (s > run)
+			sbuf_addn(&b, (const char *)run, (size_t)(s - run));
+		if (*s == '\0')
+			break;
+		n = str_utf8_len(s);
 		if (n == 1 && (*s < 0x20 || *s == 0x7f))
 			n = 0;
 		if (n == 0) {
