@@ -35,6 +35,7 @@
 #include "options.h"
 #include "profile.h"
 #include "scan.h"
+#include "slog.h"
 #include "sock.h"
 #include "state.h"
 
@@ -235,7 +236,7 @@ static void
 say(struct daemon *d, int prio, const char *msg)
 {
 	if (d->set.syslog)
-		syslog(prio, "%s", msg);
+		slog(prio, msg);
 	else
 		fprintf(stderr, "kube-auditd: %s\n", msg);
 }
@@ -438,11 +439,9 @@ watches_refresh(struct daemon *d, const struct report *r)
 
 	if (!d->set.conf.watch)
 		return;
-	if (d->w_ino.fd >= 0) {
-		loop_del(d->loop, &d->w_ino);
-		close(d->w_ino.fd);
-		d->w_ino.fd = -1;
-	}
+	/* the new watches are in place before the old ones go, and what the
+	 * old ones caught since the loop last read them (while the scan's
+	 * result was saved and sent) is not thrown away with them */
 	fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (fd < 0) {
 		log_warn("inotify");
@@ -480,6 +479,21 @@ watches_refresh(struct daemon *d, const struct report *r)
 		free(full);
 	}
 	strv_free(&dirs);
+	if (d->w_ino.fd >= 0) {
+		char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+		int pending = 0;
+
+		while (read(d->w_ino.fd, buf, sizeof(buf)) > 0)
+			pending = 1;
+		loop_del(d->loop, &d->w_ino);
+		close(d->w_ino.fd);
+		d->w_ino.fd = -1;
+		if (pending) {
+			log_debug(
+				"a watched file changed while the last scan was saved: rescanning");
+			loop_timer_set(d->w_deb.fd, DEBOUNCE_MS);
+		}
+	}
 	d->w_ino.fd = fd;
 	loop_add(d->loop, &d->w_ino, EPOLLIN);
 }
@@ -950,7 +964,9 @@ run_daemon(struct opts *o)
 		return 2;
 	}
 	if (d.set.syslog) {
-		openlog(d.set.conf.syslog_tag, LOG_PID | LOG_NDELAY, d.set.conf.syslog_facility);
+		/* never syslog(3): its blocking send would stop the loop
+		 * when the log daemon stops reading (slog.h) */
+		slog_open(d.set.conf.syslog_tag, d.set.conf.syslog_facility, NULL);
 		log_to_syslog(1);
 	}
 	if (geteuid() == 0)
@@ -985,6 +1001,6 @@ run_daemon(struct opts *o)
 out:
 	daemon_free(&d);
 	if (d.set.syslog)
-		closelog();
+		slog_close();
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "slog.h"
 #include "util.h"
 
 void *
@@ -352,7 +353,7 @@ log_emit(enum log_level lvl, const char *msg)
 	if ((int)lvl > LOG_LVL_WARN + log_verbosity)
 		return;
 	if (log_use_syslog)
-		syslog(prio[lvl], "%s", msg);
+		slog(prio[lvl], msg);
 	else
 		fprintf(stderr, "%s: %s\n", log_prog, msg);
 }

@@ -96,6 +96,20 @@ chmod 0644 \$T/node/root/etc/kubernetes/manifests/kube-apiserver.yaml
 if wait_log "id=1.1.1 old=PASS new=FAIL" 2; then ok "drift line for 1.1.1 in rsyslog within 2 s"; else bad "no drift line for 1.1.1 within 2 s"; fi
 [ "\$(state_of 1.1.1)" = FAIL ] && ok "kube-auditctl report shows 1.1.1 FAIL" || bad "report shows \$(state_of 1.1.1)"
 
+# 1b. a change made just after a scan's reply, while the daemon is still
+# refreshing its watches, is not lost (it was, until the old inotify
+# descriptor was drained before being replaced)
+lost=0
+for mode in 0600 0644 0600 0644 0600 0644; do
+	"$CTL" --socket \$T/ka.sock scan >/dev/null 2>&1 || true
+	chmod \$mode \$T/node/root/etc/kubernetes/manifests/kube-apiserver.yaml
+	want=\$([ \$mode = 0600 ] && echo PASS || echo FAIL)
+	seen=0
+	for i in \$(seq 60); do [ "\$(state_of 1.1.1)" = \$want ] && seen=1 && break; sleep 0.05; done
+	[ \$seen = 1 ] || lost=\$((lost + 1))
+done
+[ \$lost = 0 ] && ok "six changes made right after a scan's reply were all rescanned" || bad "\$lost of 6 changes right after a scan were not noticed"
+
 # 2. a component restarted with other flags
 [ "\$(state_of 1.2.15)" = FAIL ] || bad "1.2.15 not FAIL before the restart"
 "$BASH" "$KA_SAMPLE_NODE" restart \$T/node kube-apiserver --profiling=false

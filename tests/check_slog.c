@@ -1,0 +1,180 @@
+/* check_slog.c - the non-blocking syslog client (checks/slog.c) against a
+ * real datagram socket made here:
+ *   - a message arrives in syslog(3)'s form: <PRI>Mmm dd hh:mm:ss TAG[PID]: MSG;
+ *   - a receiver that never reads: 5,000 messages return at once (a blocking
+ *     client would hang here until Check's timeout) and the overflow is
+ *     counted as dropped;
+ *   - once the receiver reads again, the next message is preceded by a
+ *     notice saying how many were dropped;
+ *   - the receiver goes away and comes back at the same path: messages
+ *     meanwhile are dropped, and delivery resumes with the notice.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "slog.h"
+#include "testutil.h"
+#include "util.h"
+
+static int
+receiver(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/* The next queued datagram, or NULL when none is waiting. */
+static char *
+take(int fd)
+{
+	char buf[9000];
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static size_t
+drain(int fd)
+{
+	size_t n = 0;
+	char *m;
+
+	while ((m = take(fd)) != NULL) {
+		free(m);
+		n++;
+	}
+	return n;
+}
+
+START_TEST(t_format)
+{
+	char *dir = tu_mkdtemp(), *path = xasprintf("%s/log", dir), *m, *want;
+	int fd = receiver(path);
+
+	slog_open("ka-test", LOG_LOCAL3, path);
+	slog(LOG_WARNING, "id=1.1.1 old=PASS new=FAIL");
+	m = take(fd);
+	ck_assert_ptr_nonnull(m);
+	/* <PRI> is facility | severity: local3 (19 << 3) + warning (4) */
+	ck_assert_msg(strncmp(m, "<156>", 5) == 0, "%s", m);
+	/* "Mmm dd hh:mm:ss " then the tag, the pid and the text */
+	ck_assert_msg(strlen(m) > 21 && m[8] == ' ' && m[14] == ':' && m[17] == ':' && m[20] == ' ',
+		      "timestamp: %s", m);
+	want = xasprintf("ka-test[%ld]: id=1.1.1 old=PASS new=FAIL", (long)getpid());
+	ck_assert_str_eq(m + 21, want);
+	ck_assert_uint_eq(slog_dropped(), 0);
+	free(want);
+	free(m);
+	slog_close();
+	close(fd);
+	unlink(path);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(t_full_queue)
+{
+	char *dir = tu_mkdtemp(), *path = xasprintf("%s/log", dir), *m;
+	int fd = receiver(path);
+	size_t got;
+	unsigned long dropped;
+
+	slog_open("ka-test", LOG_DAEMON, path);
+	for (int i = 0; i < 5000; i++) {
+		char msg[32];
+
+		snprintf(msg, sizeof(msg), "message %d", i);
+		slog(LOG_INFO, msg);
+	}
+	dropped = slog_dropped();
+	got = drain(fd);
+	ck_assert_msg(dropped > 0, "5,000 unread messages and none dropped (queue of %zu)", got);
+	ck_assert_uint_eq(got + dropped, 5000);
+	/* the receiver reads again: the notice comes first, then the message */
+	slog(LOG_INFO, "after");
+	m = take(fd);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(strstr(m, "log message(s) dropped") != NULL, "%s", m);
+	ck_assert_msg(strstr(m, "<28>") == m, "the notice is a warning: %s", m);
+	free(m);
+	m = take(fd);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(strstr(m, ": after") != NULL, "%s", m);
+	free(m);
+	ck_assert_ptr_null(take(fd));
+	slog_close();
+	close(fd);
+	unlink(path);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(t_reconnect)
+{
+	char *dir = tu_mkdtemp(), *path = xasprintf("%s/log", dir), *m;
+	int fd = receiver(path);
+
+	slog_open("ka-test", LOG_DAEMON, path);
+	slog(LOG_INFO, "one");
+	ck_assert_uint_eq(drain(fd), 1);
+	/* the log daemon goes away */
+	close(fd);
+	unlink(path);
+	slog(LOG_INFO, "lost");
+	ck_assert_uint_eq(slog_dropped(), 1);
+	/* and comes back at the same path; reconnecting waits a second after
+	 * a failed attempt */
+	fd = receiver(path);
+	sleep(2);
+	slog(LOG_INFO, "two");
+	m = take(fd);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(strstr(m, "1 log message(s) dropped") != NULL, "%s", m);
+	free(m);
+	m = take(fd);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(strstr(m, ": two") != NULL, "%s", m);
+	free(m);
+	slog_close();
+	close(fd);
+	unlink(path);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("slog");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, t_format);
+	tcase_add_test(tc, t_full_queue);
+	tcase_add_test(tc, t_reconnect);
+	suite_add_tcase(s, tc);
+	return tu_run_suite(s);
+}

@@ -1,0 +1,122 @@
+#!/bin/bash
+# it_syslog.sh - the daemon keeps working when the log daemon stops reading.
+#
+# syslog(3) sends with a blocking call: with the log socket's queue full, a
+# daemon using it stops until the log daemon reads again, its control socket
+# and watchdog with it. kube-auditd logs through checks/slog.c instead.
+# Here, in private network, PID and mount namespaces: a real rsyslog (Debian
+# package rsyslog) owns /dev/log, the socket queue is cut to 4 datagrams
+# (net.unix.max_dgram_qlen, per network namespace), and rsyslog is stopped
+# (SIGSTOP) before kube-auditd starts, so the ~60 messages of its first scan
+# cannot all be queued. Asserted:
+#   - the first scan completes and kube-auditctl status and scan answer;
+#   - SIGTERM still stops the daemon cleanly (exit 0) while rsyslog is stopped;
+#   - once rsyslog runs again, a new drift line arrives, preceded by a notice
+#     that says how many messages were dropped.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -euo pipefail
+
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+ka_require_root_ns
+ka_require_bin
+ka_require_stub
+CTL=${KA_CTL:-$top_builddir/kube-auditctl}
+[ -x "$CTL" ] || ka_hard_error "$CTL not built"
+command -v rsyslogd >/dev/null || ka_skip "rsyslog not installed (Debian package rsyslog)"
+if ! unshare --net true 2>/dev/null; then
+	ka_skip "cannot make a private network namespace (unshare --net)"
+fi
+ka_tmpdir
+export KA_PKI_CACHE=${KA_PKI_CACHE:-$KA_TMP/pki}
+
+"$BASH" "$KA_SAMPLE_NODE" build "$KA_TMP/node" kubeadm >/dev/null
+mkdir -p "$KA_TMP/state" "$KA_TMP/rs" "$KA_TMP/dev"
+cp -r "$KA_PROFILE_DIR" "$KA_TMP/profiles"
+chmod -R go-w "$KA_TMP/profiles"
+
+cat >"$KA_TMP/rsyslog.conf" <<EOF
+global(workDirectory="$KA_TMP/rs")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$KA_TMP/dev/log" CreatePath="on" RateLimit.Interval="0")
+template(name="plain" type="string" string="%syslogtag%%msg%\n")
+*.* action(type="omfile" file="$KA_TMP/syslog.out" template="plain")
+EOF
+cat >"$KA_TMP/kube-auditd.conf" <<EOF
+interval = 3600
+root = $KA_TMP/node/root
+profile-dir = $KA_TMP/profiles
+socket = $KA_TMP/ka.sock
+state-dir = $KA_TMP/state
+syslog-tag = ka-test
+EOF
+
+cat >"$KA_TMP/inner.sh" <<EOF
+set -euo pipefail
+T=$KA_TMP
+fails=0
+ok() { echo "ok: \$*"; }
+bad() { echo "NOT OK: \$*"; fails=\$((fails + 1)); }
+echo 4 >/proc/sys/net/unix/max_dgram_qlen
+for n in null zero full random urandom tty; do
+	[ -e /dev/\$n ] && touch \$T/dev/\$n && mount --bind /dev/\$n \$T/dev/\$n
+done
+ln -s /proc/self/fd \$T/dev/fd
+rsyslogd -n -f \$T/rsyslog.conf -i \$T/rs/pid &
+rs=\$!
+for i in \$(seq 100); do [ -S \$T/dev/log ] && break; sleep 0.05; done
+mount --rbind \$T/dev /dev
+"$BASH" "$KA_SAMPLE_NODE" start \$T/node
+# the log daemon stops reading
+kill -STOP \$rs
+
+"$KA_BIN" --config \$T/kube-auditd.conf 2>>\$T/daemon.err &
+daemon=\$!
+up=0
+for i in \$(seq 200); do
+	if "$CTL" --socket \$T/ka.sock --timeout 10 status >\$T/status.txt 2>/dev/null && grep -q '^scans: [1-9]' \$T/status.txt; then
+		up=1
+		break
+	fi
+	sleep 0.05
+done
+[ \$up = 1 ] && ok "first scan done and status answers while rsyslog is stopped" ||
+	bad "no status after the first scan: \$(cat \$T/status.txt 2>/dev/null) \$(tail -n 5 \$T/daemon.err)"
+rc=0; "$CTL" --socket \$T/ka.sock --timeout 10 scan >/dev/null 2>&1 || rc=\$?
+[ \$rc -le 1 ] && ok "kube-auditctl scan answers (exit \$rc)" || bad "kube-auditctl scan: exit \$rc"
+
+# rsyslog reads again; a change makes a drift line
+kill -CONT \$rs
+chmod 0644 \$T/node/root/etc/kubernetes/manifests/kube-apiserver.yaml
+got=0
+for i in \$(seq 100); do grep -q "id=1.1.1 old=PASS new=FAIL" \$T/syslog.out 2>/dev/null && got=1 && break; sleep 0.05; done
+[ \$got = 1 ] && ok "drift line delivered once rsyslog reads again" || bad "no drift line after SIGCONT: \$("$CTL" --socket \$T/ka.sock --timeout 10 status 2>&1 | tr '\n' ' ')"
+if grep -q "log message(s) dropped: the log socket /dev/log was full or absent" \$T/syslog.out; then
+	ok "the drops were reported: \$(grep -o '[0-9]* log message(s) dropped' \$T/syslog.out | head -n 1)"
+else
+	bad "no notice of the dropped messages"
+fi
+n_before=\$(grep -n "log message(s) dropped" \$T/syslog.out | head -n 1 | cut -d: -f1)
+n_drift=\$(grep -n "id=1.1.1 old=PASS new=FAIL" \$T/syslog.out | head -n 1 | cut -d: -f1)
+[ -n "\$n_before" ] && [ -n "\$n_drift" ] && [ "\$n_before" -lt "\$n_drift" ] &&
+	ok "the notice comes before the next message" || bad "notice line \$n_before, drift line \$n_drift"
+
+# a stopped rsyslog does not stop SIGTERM either
+kill -STOP \$rs
+kill -TERM \$daemon
+rc=0; wait \$daemon || rc=\$?
+[ \$rc = 0 ] && ok "SIGTERM with rsyslog stopped: clean exit" || bad "exit status \$rc after SIGTERM"
+kill -CONT \$rs
+kill \$rs 2>/dev/null || true
+"$BASH" "$KA_SAMPLE_NODE" stop \$T/node
+echo "fails=\$fails"
+[ \$fails -eq 0 ]
+EOF
+if unshare --net --pid --fork --mount-proc bash "$KA_TMP/inner.sh"; then
+	ka_log "all assertions passed"
+else
+	[ -f "$KA_TMP/daemon.err" ] && tail -n 20 "$KA_TMP/daemon.err" >&2
+	[ -f "$KA_TMP/syslog.out" ] && tail -n 20 "$KA_TMP/syslog.out" >&2
+	ka_fail "see above"
+fi
