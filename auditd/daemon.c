@@ -33,6 +33,7 @@
 #include "drift.h"
 #include "loop.h"
 #include "options.h"
+#include "procs.h"
 #include "profile.h"
 #include "scan.h"
 #include "slog.h"
@@ -94,6 +95,7 @@ struct daemon {
 	size_t npend_next;
 	struct pidwatch *pids;
 	size_t npids;
+	struct procs_watch newprocs;   /* components that start between scans */
 	char *socket_path, *state_dir; /* fixed at start: a change needs a restart */
 	/* the last report rendered once per format: a report request costs a copy */
 	char *rendered[FMT_PROMETHEUS + 1];
@@ -669,10 +671,32 @@ on_inotify(struct loop_watch *w, uint32_t events)
 	loop_timer_set(d->w_deb.fd, DEBOUNCE_MS);
 }
 
+/* New component processes since the last poll (see procs.h); a component
+ * that was not running at the last scan is noticed here. */
+static int
+poll_new_components(struct daemon *d, pid_t *pid, const char **name)
+{
+	const struct profile *p = d->prof;
+	const char ***names = xcalloc(p->ncomps ? p->ncomps : 1, sizeof(*names));
+	int comp = -1, n;
+
+	for (size_t i = 0; i < p->ncomps; i++)
+		names[i] = (const char **)p->comps[i].names.v;
+	n = procs_watch_poll(&d->newprocs, (const char *const *const *)names, (int)p->ncomps, pid,
+			     &comp);
+	free(names);
+	if (n > 0 && comp >= 0 && (size_t)comp < p->ncomps)
+		*name = p->comps[comp].name;
+	return n;
+}
+
 static void
 on_pid_check(struct loop_watch *w, uint32_t events)
 {
 	struct daemon *d = w->arg;
+	const char *name = "a component";
+	int restarted = 0;
+	pid_t pid = 0;
 
 	(void)events;
 	loop_timer_ack(w->fd);
@@ -684,8 +708,16 @@ on_pid_check(struct loop_watch *w, uint32_t events)
 				 (int)d->pids[i].pid);
 			d->npids = 0; /* until the rescan refreshes the list */
 			scan_start(d, "component restarted");
+			restarted = 1;
 			break;
 		}
+	}
+	/* after the known PIDs, the new ones: a component that starts after a
+	 * scan (a static pod the kubelet brings back seconds after its old
+	 * container went, a kubelet started by hand) */
+	if (poll_new_components(d, &pid, &name) > 0 && !restarted) {
+		log_info("%s started (pid %d): rescanning", name, (int)pid);
+		scan_start(d, "component started");
 	}
 	loop_timer_set(w->fd, (uint64_t)d->set.conf.pid_check * 1000);
 }
@@ -853,8 +885,15 @@ daemon_start(struct daemon *d, char **err)
 		return -1;
 	}
 	d->have_thread = 1;
-	if (d->set.conf.pid_check > 0)
+	if (d->set.conf.pid_check > 0) {
+		pid_t none;
+		const char *unused;
+
+		/* learn what runs before the first scan: what starts after it
+		 * is new */
+		(void)poll_new_components(d, &none, &unused);
 		loop_timer_set(d->w_pid.fd, (uint64_t)d->set.conf.pid_check * 1000);
+	}
 	if (wd && (d->wd_usec = strtoull(wd, NULL, 10)) > 0)
 		loop_timer_set(d->w_wd.fd, d->wd_usec / 2000);
 	return 0;
@@ -900,6 +939,7 @@ daemon_free(struct daemon *d)
 	for (size_t i = 0; i < d->npids; i++)
 		free(d->pids[i].name);
 	free(d->pids);
+	procs_watch_free(&d->newprocs);
 	free(d->pend);
 	free(d->pend_next);
 	if (d->new_set) {

@@ -28,6 +28,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -449,6 +450,98 @@ out:
 	free(cx.hostns);
 	errno = saved;
 	return rc;
+}
+
+static int
+procs_cmp_pid_t(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Component of a process seen for the first time, or -1: argv[0], then exe
+ * (when we may read it). */
+static int
+procs_watch_judge(pid_t pid, const struct procs_ctx *cx)
+{
+	char path[64], *buf = NULL, *exe;
+	int dirfd, c = -1;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -1;
+	len = procs_slurp(dirfd, "cmdline", 512, &buf);
+	if (len > 0)
+		c = procs_match_argv0(buf, cx); /* buf holds argv[0] first, NUL-ended */
+	if (c < 0 && len > 0) {
+		exe = procs_readlinkat(dirfd, "exe");
+		if (exe)
+			c = procs_match_exe(exe, cx);
+		free(exe);
+	}
+	free(buf);
+	close(dirfd);
+	return c;
+}
+
+int
+procs_watch_poll(struct procs_watch *w, const char *const *const *names, int ncomps, pid_t *found,
+		 int *comp)
+{
+	struct procs_ctx cx = {.names = names, .ncomps = ncomps, .euid = geteuid()};
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t *now = NULL;
+	size_t n = 0, cap = 0, j = 0;
+	int nnew = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long v = strtol(de->d_name, &end, 10);
+
+		if (*end != '\0' || v <= 0 || de->d_name[0] == '0')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			now = xrealloc(now, cap * sizeof(*now));
+		}
+		now[n++] = (pid_t)v;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(now, n, sizeof(*now), procs_cmp_pid_t);
+	/* the PIDs in now and not in w->pids, by a merge of two sorted lists */
+	for (size_t i = 0; w->primed && i < n; i++) {
+		while (j < w->n && w->pids[j] < now[i])
+			j++;
+		if (j < w->n && w->pids[j] == now[i])
+			continue;
+		int c = procs_watch_judge(now[i], &cx);
+
+		if (c >= 0 && nnew++ == 0) {
+			if (found)
+				*found = now[i];
+			if (comp)
+				*comp = c;
+		}
+	}
+	free(w->pids);
+	w->pids = now;
+	w->n = n;
+	w->primed = 1;
+	return nnew;
+}
+
+void
+procs_watch_free(struct procs_watch *w)
+{
+	free(w->pids);
+	memset(w, 0, sizeof(*w));
 }
 
 void

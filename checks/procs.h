@@ -52,6 +52,23 @@ int procs_read_environ(struct proc *p);
 /* Value of NAME in p->env (after procs_read_environ), or NULL. */
 const char *procs_getenv(const struct proc *p, const char *name);
 
+/* A cheap way to notice a component that starts between two scans (the
+ * daemon's pid check): each poll lists /proc's process directories and
+ * looks only at PIDs it did not see at the previous poll, judging them as
+ * procs_scan does (argv[0] or exe basename, never comm). The first poll
+ * only learns what runs. */
+struct procs_watch {
+	pid_t *pids; /* sorted, from the last poll */
+	size_t n;
+	int primed;
+};
+/* Returns the number of new component processes (the first one's PID and
+ * component index in *found and *comp), 0 when none, -1 with errno when
+ * /proc cannot be listed. */
+int procs_watch_poll(struct procs_watch *w, const char *const *const *names, int ncomps,
+		     pid_t *found, int *comp);
+void procs_watch_free(struct procs_watch *w);
+
 /* Detects hidepid on /proc (by mount options in /proc/self/mountinfo). */
 int procs_hidepid(void);
 

@@ -83,6 +83,11 @@ wait_log() { # wait_log PATTERN SECONDS
 	for i in \$(seq \$n); do grep -q -e "\$1" \$T/syslog.out 2>/dev/null && return 0; sleep 0.05; done
 	return 1
 }
+wait_log_after() { # wait_log_after LINE PATTERN SECONDS: PATTERN after line LINE
+	local n=\$((\$3 * 20))
+	for i in \$(seq \$n); do tail -n +\$((\$1 + 1)) \$T/syslog.out 2>/dev/null | grep -q -e "\$2" && return 0; sleep 0.05; done
+	return 1
+}
 state_of() { "$CTL" --socket \$T/ka.sock report --format json | jq -r --arg id "\$1" '.results[] | select(.id == \$id) | .status'; }
 
 "$BASH" "$KA_SAMPLE_NODE" start \$T/node
@@ -117,6 +122,14 @@ done
 # kube-apiserver and 1.2.15 passes through another state on its way to PASS
 if wait_log "id=1\\.2\\.15 old=[A-Z_]* new=PASS" 5; then ok "restarted kube-apiserver noticed (1.2.15 -> PASS)"; else bad "restart not noticed within 5 s"; fi
 [ "\$(state_of 1.2.15)" = PASS ] && ok "kube-auditctl report shows 1.2.15 PASS" || bad "1.2.15 is \$(state_of 1.2.15) after the restart"
+
+# 2b. a component that comes back seconds after it went (as the kubelet
+# brings back a static pod): the scan when it went saw no kube-apiserver;
+# the new process is noticed by the pid check's look at new PIDs
+mark=\$(wc -l <\$T/syslog.out)
+SN_RESTART_DELAY=3 "$BASH" "$KA_SAMPLE_NODE" restart \$T/node kube-apiserver --profiling=true
+if wait_log_after \$mark "id=1\\.2\\.15 old=[A-Z_]* new=FAIL" 5; then ok "kube-apiserver back after 3 s noticed (1.2.15 -> FAIL)"; else bad "a kube-apiserver started after the last scan was not noticed"; fi
+[ "\$(state_of 1.2.15)" = FAIL ] && ok "kube-auditctl report shows 1.2.15 FAIL" || bad "1.2.15 is \$(state_of 1.2.15) after the delayed restart"
 
 # 3. SIGHUP with a broken profile keeps the old one and logs why
 printf 'benchmark: cis-1.12\nchecks: [unclosed\n' >\$T/profiles/cis-1.12/99-broken.yaml

@@ -9,6 +9,8 @@
 #   sample-node.sh start DIR | stop DIR   the processes of DIR in the current
 #                                         PID namespace (a test's own)
 #   sample-node.sh restart DIR NAME [ARG..] restart one with ARGs appended
+#                                         (SN_RESTART_DELAY=SECONDS: wait that
+#                                         long between stop and start)
 #   sample-node.sh demo [KUBE-AUDITD ARGS] build the kubeadm layout, audit it
 #   sample-node.sh pki DIR                make (or reuse) the sample PKI in DIR
 #   sample-node.sh layouts                list the layouts
@@ -1454,6 +1456,7 @@ cmd_restart() {
 		rm -f "$pidf"
 	fi
 	shift
+	[ -z "${SN_RESTART_DELAY:-}" ] || sleep "$SN_RESTART_DELAY"
 	start_one "$d" "$(default_stub)" "$f" "$@" >/dev/null
 }
 
