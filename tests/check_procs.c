@@ -448,6 +448,56 @@ START_TEST(test_kernel_threads_and_zombies)
 }
 END_TEST
 
+/* The daemon's look at new PIDs: the first poll only learns; a component
+ * started afterwards is reported once (by argv[0] and, under another name,
+ * by exe), a plain process never, and nothing twice. The components have
+ * names of this test's own, so that processes other tests start on the
+ * machine meanwhile are not theirs. */
+START_TEST(test_watch_new)
+{
+	char wa[PATH_MAX], wb[PATH_MAX], na[64], nb[64];
+	const char *ka[] = {na, NULL}, *kb[] = {nb, NULL};
+	const char *const *const wnames[2] = {ka, kb};
+	char *a_argv[] = {wa, "--x", NULL};
+	char *b_argv[] = {"node-agent", "--config=/c.yaml", NULL};
+	char *plain_argv[] = {bin_notkube, na, NULL};
+	struct procs_watch w = {0};
+	pid_t old, found = 0, a, b;
+	int comp = -1;
+
+	snprintf(na, sizeof(na), "kawatch-a-%d", (int)getpid());
+	snprintf(nb, sizeof(nb), "kawatch-b-%d", (int)getpid());
+	snprintf(wa, sizeof(wa), "%s/bin/%s", tdir, na);
+	snprintf(wb, sizeof(wb), "%s/bin/%s", tdir, nb);
+	tp_copy(stub, wa);
+	tp_copy(stub, wb);
+	old = tp_start(wa, a_argv, NULL, 0);
+	ck_assert_int_eq(procs_watch_poll(&w, wnames, 2, &found, &comp), 0);
+	ck_assert_int_eq(w.primed, 1);
+	/* nothing new: nothing reported, the running one included */
+	ck_assert_int_eq(procs_watch_poll(&w, wnames, 2, &found, &comp), 0);
+	/* a process that only mentions a component */
+	tp_start(bin_notkube, plain_argv, NULL, 0);
+	ck_assert_int_eq(procs_watch_poll(&w, wnames, 2, &found, &comp), 0);
+	/* a new one, by argv[0] */
+	a = tp_start(wa, a_argv, NULL, 0);
+	ck_assert_int_eq(procs_watch_poll(&w, wnames, 2, &found, &comp), 1);
+	ck_assert_int_eq(found, a);
+	ck_assert_int_eq(comp, 0);
+	ck_assert_int_eq(procs_watch_poll(&w, wnames, 2, &found, &comp), 0);
+	/* one known only by its executable */
+	b = tp_start(wb, b_argv, NULL, 0);
+	ck_assert_int_eq(procs_watch_poll(&w, wnames, 2, &found, &comp), 1);
+	ck_assert_int_eq(found, b);
+	ck_assert_int_eq(comp, 1);
+	/* one that exits is simply gone */
+	tp_stop(old, SIGTERM);
+	ck_assert_int_eq(procs_watch_poll(&w, wnames, 2, &found, &comp), 0);
+	procs_watch_free(&w);
+	ck_assert_ptr_null(w.pids);
+}
+END_TEST
+
 START_TEST(test_no_components)
 {
 	static const char *const *const nullnames[] = {NULL, n_api};
@@ -1019,6 +1069,7 @@ procs_suite(void)
 	tcase_add_checked_fixture(tc, kids_setup, kids_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_identity);
+	tcase_add_test(tc, test_watch_new);
 	tcase_add_test(tc, test_deleted_exe);
 	tcase_add_test(tc, test_kernel_threads_and_zombies);
 	tcase_add_test(tc, test_no_components);
