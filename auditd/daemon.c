@@ -1040,7 +1040,10 @@ run_daemon(struct opts *o)
 	rc = 0;
 out:
 	daemon_free(&d);
-	if (d.set.syslog)
+	if (d.set.syslog) {
+		/* what is still queued gets a second; later messages go to stderr */
 		slog_close();
+		log_to_syslog(0);
+	}
 	return rc;
 }
