@@ -40,6 +40,33 @@ receiver(const char *path)
 	return fd;
 }
 
+/* A log daemon of the test's own: a datagram socket at DIR/log, and slog
+ * opened on it with the tag "ka-test". */
+struct rx {
+	char *dir, *path;
+	int fd;
+};
+
+static void
+rx_open(struct rx *r, int facility)
+{
+	r->dir = tu_mkdtemp();
+	r->path = xasprintf("%s/log", r->dir);
+	r->fd = receiver(r->path);
+	slog_open("ka-test", facility, r->path);
+}
+
+static void
+rx_close(struct rx *r)
+{
+	slog_close();
+	close(r->fd);
+	unlink(r->path);
+	free(r->path);
+	tu_rmtree(r->dir);
+	free(r->dir);
+}
+
 /* The next datagram, waiting up to 3 s for it (delivery is asynchronous),
  * or NULL when none comes. */
 static char *
@@ -61,12 +88,12 @@ take(int fd)
 
 START_TEST(t_format)
 {
-	char *dir = tu_mkdtemp(), *path = xasprintf("%s/log", dir), *m, *want;
-	int fd = receiver(path);
+	struct rx r;
+	char *m, *want;
 
-	slog_open("ka-test", LOG_LOCAL3, path);
+	rx_open(&r, LOG_LOCAL3);
 	slog(LOG_WARNING, "id=1.1.1 old=PASS new=FAIL");
-	m = take(fd);
+	m = take(r.fd);
 	ck_assert_ptr_nonnull(m);
 	/* <PRI> is facility | severity: local3 (19 << 3) + warning (4) */
 	ck_assert_msg(strncmp(m, "<156>", 5) == 0, "%s", m);
@@ -78,21 +105,16 @@ START_TEST(t_format)
 	ck_assert_uint_eq(slog_dropped(), 0);
 	free(want);
 	free(m);
-	slog_close();
-	close(fd);
-	unlink(path);
-	free(path);
-	tu_rmtree(dir);
-	free(dir);
+	rx_close(&r);
 }
 END_TEST
 
 START_TEST(t_burst)
 {
-	char *dir = tu_mkdtemp(), *path = xasprintf("%s/log", dir), *m;
-	int fd = receiver(path);
+	struct rx r;
+	char *m;
 
-	slog_open("ka-test", LOG_DAEMON, path);
+	rx_open(&r, LOG_DAEMON);
 	for (int i = 0; i < 1000; i++) {
 		char msg[32];
 
@@ -103,7 +125,7 @@ START_TEST(t_burst)
 	for (int i = 0; i < 1000; i++) {
 		char want[40];
 
-		m = take(fd);
+		m = take(r.fd);
 		ck_assert_msg(m != NULL, "message %d never came", i);
 		snprintf(want, sizeof(want), ": message %d", i);
 		ck_assert_msg(strstr(m, want) != NULL && strstr(m, want)[strlen(want)] == '\0',
@@ -111,23 +133,18 @@ START_TEST(t_burst)
 		free(m);
 	}
 	ck_assert_uint_eq(slog_dropped(), 0);
-	slog_close();
-	close(fd);
-	unlink(path);
-	free(path);
-	tu_rmtree(dir);
-	free(dir);
+	rx_close(&r);
 }
 END_TEST
 
 START_TEST(t_full_queue)
 {
-	char *dir = tu_mkdtemp(), *path = xasprintf("%s/log", dir), *m;
-	int fd = receiver(path);
+	struct rx r;
+	char *m;
 	size_t got = 0;
 	unsigned long dropped;
 
-	slog_open("ka-test", LOG_DAEMON, path);
+	rx_open(&r, LOG_DAEMON);
 	for (int i = 0; i < 10000; i++) {
 		char msg[32];
 
@@ -137,7 +154,7 @@ START_TEST(t_full_queue)
 	dropped = slog_dropped();
 	ck_assert_msg(dropped > 0, "10,000 unread messages and none dropped");
 	/* the receiver reads again: everything queued arrives */
-	while ((m = take(fd)) != NULL) {
+	while ((m = take(r.fd)) != NULL) {
 		free(m);
 		got++;
 		if (got + dropped == 10000 && slog_queued() == 0)
@@ -146,60 +163,50 @@ START_TEST(t_full_queue)
 	ck_assert_uint_eq(got + slog_dropped(), 10000);
 	/* the next message is preceded by the notice */
 	slog(LOG_INFO, "after");
-	m = take(fd);
+	m = take(r.fd);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_msg(strstr(m, "log message(s) dropped") != NULL, "%s", m);
 	ck_assert_msg(strstr(m, "<28>") == m, "the notice is a warning: %s", m);
 	free(m);
-	m = take(fd);
+	m = take(r.fd);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_msg(strstr(m, ": after") != NULL, "%s", m);
 	free(m);
-	slog_close();
-	close(fd);
-	unlink(path);
-	free(path);
-	tu_rmtree(dir);
-	free(dir);
+	rx_close(&r);
 }
 END_TEST
 
 START_TEST(t_reconnect)
 {
-	char *dir = tu_mkdtemp(), *path = xasprintf("%s/log", dir), *m;
-	int fd = receiver(path);
+	struct rx r;
+	char *m;
 
-	slog_open("ka-test", LOG_DAEMON, path);
+	rx_open(&r, LOG_DAEMON);
 	slog(LOG_INFO, "one");
-	m = take(fd);
+	m = take(r.fd);
 	ck_assert_ptr_nonnull(m);
 	free(m);
 	/* the log daemon goes away */
-	close(fd);
-	unlink(path);
+	close(r.fd);
+	unlink(r.path);
 	slog(LOG_INFO, "lost");
 	for (int i = 0; i < 300 && slog_dropped() == 0; i++)
 		usleep(10000);
 	ck_assert_uint_eq(slog_dropped(), 1);
 	/* and comes back at the same path; reconnecting waits a second after
 	 * a failed attempt */
-	fd = receiver(path);
+	r.fd = receiver(r.path);
 	sleep(2);
 	slog(LOG_INFO, "two");
-	m = take(fd);
+	m = take(r.fd);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_msg(strstr(m, "1 log message(s) dropped") != NULL, "%s", m);
 	free(m);
-	m = take(fd);
+	m = take(r.fd);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_msg(strstr(m, ": two") != NULL, "%s", m);
 	free(m);
-	slog_close();
-	close(fd);
-	unlink(path);
-	free(path);
-	tu_rmtree(dir);
-	free(dir);
+	rx_close(&r);
 }
 END_TEST
 
