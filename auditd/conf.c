@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "eval.h"
 
 #ifndef KA_DEFAULT_SOCKET
 #define KA_DEFAULT_SOCKET "/run/kube-auditd/kube-auditd.sock"
@@ -40,8 +41,6 @@ static const struct {
 	{"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
 	{"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 };
-
-static const char *const valid_targets[] = {"master", "controlplane", "etcd", "node", "policies"};
 
 struct pctx {
 	const char *path;
@@ -347,32 +346,6 @@ set_facility(struct pctx *p, struct conf *c, const char *v)
 	return 0;
 }
 
-/* A recommendation id or section: digits separated by single dots. */
-static int
-valid_id(const char *s)
-{
-	int digits = 0;
-
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits++;
-		else if (*s == '.' && digits)
-			digits = 0;
-		else
-			return 0;
-	}
-	return digits > 0;
-}
-
-static int
-valid_target(const char *s)
-{
-	for (size_t i = 0; i < sizeof(valid_targets) / sizeof(valid_targets[0]); i++)
-		if (strcmp(s, valid_targets[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static char *
 trim(char *s)
 {
@@ -395,8 +368,7 @@ bad_item(struct pctx *p, const char *item, int ids)
 		perr(p, "\"%s\" is not a recommendation id (digits and dots, e.g. 1.2.6 or 1.2)",
 		     sv);
 	else
-		perr(p, "unknown target \"%s\" (valid: master, controlplane, etcd, node, policies)",
-		     sv);
+		perr(p, "unknown target \"%s\" (valid: " EVAL_TARGETS_TEXT ")", sv);
 	free(sv);
 	return -1;
 }
@@ -420,7 +392,7 @@ parse_list(struct pctx *p, const char *v, struct strv *out, int ids)
 			perr(p, "empty item in the list");
 			goto out;
 		}
-		if (ids ? !valid_id(item) : !valid_target(item)) {
+		if (ids ? !eval_id_valid(item) : !eval_target_valid(item)) {
 			bad_item(p, item, ids);
 			goto out;
 		}

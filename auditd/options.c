@@ -15,9 +15,6 @@
 #define KA_PROFILE_DIR "/usr/share/kube-auditd/profiles"
 #endif
 
-static const char *const valid_targets[] = {"master", "controlplane", "etcd",
-					    "node",   "policies",     NULL};
-
 void
 opts_usage(FILE *out)
 {
@@ -66,23 +63,6 @@ usage_error(const char *fmt, ...)
 	return -1;
 }
 
-/* A recommendation id or section: digits separated by single dots. */
-static int
-valid_id(const char *s)
-{
-	int digits = 0;
-
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits++;
-		else if (*s == '.' && digits)
-			digits = 0;
-		else
-			return 0;
-	}
-	return digits > 0;
-}
-
 static int
 split_list(const char *opt, const char *arg, struct strv *out, int ids)
 {
@@ -92,7 +72,7 @@ split_list(const char *opt, const char *arg, struct strv *out, int ids)
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		while (*tok == ' ')
 			tok++;
-		if (ids && !valid_id(tok)) {
+		if (ids && !eval_id_valid(tok)) {
 			fprintf(stderr,
 				"kube-auditd: %s: \"%s\" is not a recommendation id "
 				"(e.g. 1.2.6 or 1.2)\n",
@@ -100,19 +80,13 @@ split_list(const char *opt, const char *arg, struct strv *out, int ids)
 			rc = -1;
 			break;
 		}
-		if (!ids) {
-			int ok = 0;
-
-			for (int i = 0; valid_targets[i]; i++)
-				ok |= strcmp(tok, valid_targets[i]) == 0;
-			if (!ok) {
-				fprintf(stderr,
-					"kube-auditd: %s: unknown target \"%s\" (valid: "
-					"master, controlplane, etcd, node, policies)\n",
-					opt, tok);
-				rc = -1;
-				break;
-			}
+		if (!ids && !eval_target_valid(tok)) {
+			fprintf(stderr,
+				"kube-auditd: %s: unknown target \"%s\" (valid: " EVAL_TARGETS_TEXT
+				")\n",
+				opt, tok);
+			rc = -1;
+			break;
 		}
 		if (strv_index(out, tok) < 0)
 			strv_push(out, tok);

@@ -246,38 +246,18 @@ corrupt(const char *dir, const char *path, const char *why, char **err)
 /* Reads fd whole into *out (NUL-terminated). Returns its length, -1 with
  * errno on a read error, or -2 when it exceeds STATE_MAX_SIZE. */
 static ssize_t
-read_capped(int fd, size_t hint, char **out)
+read_capped(int fd, char **out)
 {
-	size_t cap = hint + 1 < 4096 ? 4096 : hint + 1, len = 0;
-	char *buf = xmalloc(cap + 1);
+	size_t len;
+	int more;
+	char *buf = fd_read_max(fd, (size_t)STATE_MAX_SIZE, &len, &more);
 
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap > (size_t)STATE_MAX_SIZE) {
-				free(buf);
-				return -2;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap + 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > (size_t)STATE_MAX_SIZE) {
-			free(buf);
-			return -2;
-		}
+	if (buf == NULL)
+		return -1;
+	if (more) {
+		free(buf);
+		return -2;
 	}
-	buf[len] = '\0';
 	*out = buf;
 	return (ssize_t)len;
 }
@@ -318,7 +298,7 @@ state_load(const char *dir, char **err)
 		saved = EINVAL;
 		goto out;
 	}
-	len = st.st_size > STATE_MAX_SIZE ? -2 : read_capped(fd, (size_t)st.st_size, &buf);
+	len = st.st_size > STATE_MAX_SIZE ? -2 : read_capped(fd, &buf);
 	if (len == -1) {
 		saved = errno;
 		if (err)

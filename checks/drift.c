@@ -33,18 +33,6 @@
 #define FLEX_RESERVE 160
 #define FIELD_MIN 8 /* room for "\"...\"" */
 
-static enum result_state
-state_of(const struct result *res)
-{
-	return (unsigned)res->state < RS__COUNT ? res->state : RS_ERROR;
-}
-
-static const char *
-nz(const char *s)
-{
-	return s ? s : "";
-}
-
 /* ---- comparing ---- */
 
 struct id_ent {
@@ -67,7 +55,7 @@ id_ent_cmp(const void *a, const void *b)
 static int
 nonconforming(const struct result *res)
 {
-	enum result_state s = state_of(res);
+	enum result_state s = result_state_of(res);
 
 	return s == RS_FAIL || s == RS_WARN || s == RS_ERROR;
 }
@@ -141,7 +129,7 @@ drift_compare(const struct report *old, const struct report *cur, struct drift *
 
 			next[lb] = k + 1;
 			matched[ents[k].idx] = 1;
-			if (state_of(orr) != state_of(nr))
+			if (result_state_of(orr) != result_state_of(nr))
 				drift_push(out, &cap, orr, nr);
 		} else if (nonconforming(nr))
 			drift_push(out, &cap, NULL, nr);
@@ -363,8 +351,8 @@ char *
 drift_message(const struct report *cur, const struct drift_change *c)
 {
 	const struct result *res = c->new ? c->new : c->old;
-	const char *oldst = c->old ? result_state_name(state_of(c->old)) : "NEW";
-	const char *newst = c->new ? result_state_name(state_of(c->new)) : "GONE";
+	const char *oldst = c->old ? result_state_name(result_state_of(c->old)) : "NEW";
+	const char *newst = c->new ? result_state_name(result_state_of(c->new)) : "GONE";
 	const char *title = res ? nz(res->title) : "";
 	const char *reason = "";
 	/* a vanished check has no evidence of why: its old evidence would
@@ -374,7 +362,7 @@ drift_message(const struct report *cur, const struct drift_change *c)
 	size_t avail, tl, wl, rl, tb, wb, rb;
 
 	if (c->new) {
-		enum result_state s = state_of(c->new);
+		enum result_state s = result_state_of(c->new);
 
 		if ((s == RS_SKIP || s == RS_ERROR || s == RS_WARN) && c->new->reason)
 			reason = c->new->reason;
@@ -435,7 +423,7 @@ drift_summary(const struct report *cur, const struct drift *d)
 	/* counted here rather than trusted from cur->counts: a caller that
 	 * forgot report_count still logs the truth */
 	for (size_t i = 0; cur && i < cur->nresults; i++)
-		counts[state_of(&cur->results[i])]++;
+		counts[result_state_of(&cur->results[i])]++;
 	if (cur && isfinite(cur->duration_ms))
 		ms = cur->duration_ms;
 	field_add(&b, "event", "scan", CAP_ID);

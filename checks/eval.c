@@ -819,3 +819,30 @@ eval_profile(struct snapshot *s, const struct profile *p, const struct eval_opts
 	}
 	report_count(r);
 }
+
+int
+eval_target_valid(const char *name)
+{
+	static const char *const targets[] = {"master", "controlplane", "etcd", "node", "policies"};
+
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (strcmp(name, targets[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+eval_id_valid(const char *s)
+{
+	int digits = 0;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s == '.' && digits)
+			digits = 0;
+		else
+			return 0;
+	}
+	return digits > 0;
+}

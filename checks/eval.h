@@ -40,6 +40,13 @@ struct eval_opts {
 	struct strv skip;    /* --skip */
 };
 
+/* What --targets and the configuration's targets may name, and as text for
+ * messages. */
+#define EVAL_TARGETS_TEXT "master, controlplane, etcd, node, policies"
+int eval_target_valid(const char *name);
+/* A recommendation id or section: digits separated by single dots. */
+int eval_id_valid(const char *s);
+
 /* Evaluates one check into res (id, title etc. are filled too). */
 void eval_check(struct snapshot *s, const struct check *c, struct result *res);
 

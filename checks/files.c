@@ -426,40 +426,13 @@ fail : {
 static char *
 read_capped(int fd, size_t max, size_t *lenp, int *truncated)
 {
-	size_t cap = 8192, len = 0;
-	char *buf = xmalloc(cap + 1);
+	char *buf = fd_read_max(fd, max, lenp, truncated);
 
-	*truncated = 0;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap > max)
-				break;
-			cap *= 2;
-			if (cap > max + 1)
-				cap = max + 1;
-			buf = xrealloc(buf, cap + 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	if (buf && *truncated) {
+		while (*lenp > 0 && buf[*lenp - 1] != '\n')
+			(*lenp)--;
+		buf[*lenp] = '\0';
 	}
-	if (len > max) {
-		*truncated = 1;
-		len = max;
-		while (len > 0 && buf[len - 1] != '\n')
-			len--;
-	}
-	buf[len] = '\0';
-	*lenp = len;
 	return buf;
 }
 

@@ -2116,8 +2116,7 @@ cached_tree(struct lctx *c, int dirfd, const char *name, const char *src, size_t
 	struct ydoc *doc = NULL;
 	struct stat st;
 	size_t len = 0;
-	ssize_t r;
-	int fd;
+	int fd, more = 0;
 
 	fd = openat(dirfd, cname, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	free(cname);
@@ -2129,17 +2128,9 @@ cached_tree(struct lctx *c, int dirfd, const char *name, const char *src, size_t
 		close(fd);
 		return NULL;
 	}
-	buf = xmalloc((size_t)st.st_size);
-	while (len < (size_t)st.st_size) {
-		r = read(fd, buf + len, (size_t)st.st_size - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
+	buf = fd_read_max(fd, (size_t)st.st_size, &len, &more);
 	close(fd);
-	if (len == (size_t)st.st_size)
+	if (buf && !more && len == (size_t)st.st_size)
 		doc = ycache_decode(buf, len, src, srclen, shown);
 	free(buf);
 	if (doc)

@@ -43,17 +43,10 @@ ev_source_name(enum ev_source s)
 	return source_names[s];
 }
 
-/* A state outside the enum is a bug upstream; it must never read as a pass. */
-static enum result_state
-state_of(const struct result *res)
+enum result_state
+result_state_of(const struct result *res)
 {
 	return (unsigned)res->state < RS__COUNT ? res->state : RS_ERROR;
-}
-
-static const char *
-nz(const char *s)
-{
-	return s ? s : "";
 }
 
 /* ---- structure ---- */
@@ -86,7 +79,7 @@ counts_of(const struct report *r, size_t counts[RS__COUNT])
 {
 	memset(counts, 0, RS__COUNT * sizeof(counts[0]));
 	for (size_t i = 0; i < r->nresults; i++)
-		counts[state_of(&r->results[i])]++;
+		counts[result_state_of(&r->results[i])]++;
 }
 
 void
@@ -466,7 +459,7 @@ text_header(struct sbuf *b, const struct report *r)
 static void
 text_result(struct sbuf *b, const struct result *res, int flags)
 {
-	enum result_state st = state_of(res);
+	enum result_state st = result_state_of(res);
 	int color = flags & REPORT_COLOR;
 
 	if (color)
@@ -630,7 +623,7 @@ junit_fail_message(const struct result *res)
 static void
 junit_testcase(struct sbuf *b, const struct report *r, const struct result *res)
 {
-	enum result_state st = state_of(res);
+	enum result_state st = result_state_of(res);
 	char *s;
 
 	sbuf_add(b, "    <testcase");
@@ -706,7 +699,7 @@ junit_format(struct sbuf *b, const struct report *r)
 
 		for (size_t i = 0; i < r->nresults; i++) {
 			if (strcmp(nz(r->results[i].section), secs.v[s]) == 0) {
-				sc[state_of(&r->results[i])]++;
+				sc[result_state_of(&r->results[i])]++;
 				n++;
 			}
 		}
@@ -827,7 +820,7 @@ prom_format(struct sbuf *b, const struct report *r)
 		sbuf_add(&series, "kube_auditd_check_status{");
 		prom_label(&series, "id", nz(res->id), 0);
 		prom_label(&series, "section", nz(res->section), 0);
-		prom_label(&series, "status", state_names[state_of(res)], 0);
+		prom_label(&series, "status", state_names[result_state_of(res)], 0);
 		prom_label(&series, "automated", res->automated ? "true" : "false", 1);
 		sbuf_add(&series, "}");
 		/* A duplicated series makes node_exporter reject the whole file. */

@@ -49,6 +49,10 @@ struct result {
 	size_t nev;
 };
 
+/* res->state, or ERROR for a state outside the enum: a bug upstream must
+ * never read as a pass. */
+enum result_state result_state_of(const struct result *res);
+
 struct report_comp {
 	char *name;
 	pid_t pid;

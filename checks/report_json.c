@@ -145,12 +145,6 @@ evidence_to_json(const struct evidence *e)
 	return o;
 }
 
-static enum result_state
-state_of(const struct result *res)
-{
-	return (unsigned)res->state < RS__COUNT ? res->state : RS_ERROR;
-}
-
 static json_t *
 result_to_json(const struct result *res)
 {
@@ -160,7 +154,7 @@ result_to_json(const struct result *res)
 	jset(o, "id", jstr(res->id));
 	jset(o, "section", jstr(res->section));
 	jset(o, "title", jstr(res->title));
-	jset(o, "status", jstr(result_state_name(state_of(res))));
+	jset(o, "status", jstr(result_state_name(result_state_of(res))));
 	jset(o, "automated", json_boolean(res->automated));
 	jset(o, "component", jstr(res->component));
 	jset(o, "expected", jstr(res->expected));
@@ -212,7 +206,7 @@ report_to_jobj(const struct report *r)
 	/* json_real refuses NaN and infinities */
 	jset(root, "duration_ms", json_real(isfinite(r->duration_ms) ? r->duration_ms : 0.0));
 	for (size_t i = 0; i < r->nresults; i++)
-		counts[state_of(&r->results[i])]++;
+		counts[result_state_of(&r->results[i])]++;
 	for (int s = 0; s < RS__COUNT; s++)
 		jset(summary, summary_keys[s], json_integer((json_int_t)counts[s]));
 	jset(root, "summary", summary);

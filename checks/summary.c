@@ -17,12 +17,6 @@
 
 static const char *const state_keys[RS__COUNT] = {"pass", "fail", "warn", "skip", "error"};
 
-static const char *
-nz(const char *s)
-{
-	return s ? s : "";
-}
-
 /* ---- a string index over the hosts or the recommendations ---- */
 
 typedef const char *(*ix_key_fn)(const struct summary *s, size_t i);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "slog.h"
 #include "util.h"
@@ -409,4 +410,42 @@ fatalx(const char *fmt, ...)
 	log_vmsg(LOG_LVL_ERR, 0, fmt, ap);
 	va_end(ap);
 	exit(2);
+}
+
+char *
+fd_read_max(int fd, size_t max, size_t *lenp, int *more)
+{
+	/* one byte past max proves there is more without reading it all */
+	size_t want = max + 1, cap = want < 16384 ? want : 16384, len = 0;
+	char *buf = xmalloc(cap + 1);
+
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			if (cap == want)
+				break;
+			cap = cap > want / 2 ? want : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+
+			free(buf);
+			errno = saved;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	*more = len > max;
+	if (*more)
+		len = max;
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
 }

@@ -17,6 +17,20 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* s, or "" for NULL. */
+static inline const char *
+nz(const char *s)
+{
+	return s ? s : "";
+}
+
+/* Reads fd to its end, but never more than max bytes: a new buffer,
+ * NUL-terminated one past the data, and *lenp. When the input holds more
+ * than max bytes, *more is 1 and the buffer has the first max (procfs and
+ * pipes report no size, so st_size is not trusted). NULL with errno on a
+ * read error. */
+char *fd_read_max(int fd, size_t max, size_t *lenp, int *more);
+
 /* A growable vector of owned strings, always NULL-terminated (v[n] == NULL). */
 struct strv {
 	char **v;

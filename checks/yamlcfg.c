@@ -562,46 +562,18 @@ yaml_parse_buf(const char *buf, size_t len, const char *name, char **err)
 	return d;
 }
 
-/* Reads at most YAML_MAX_FILE bytes; one more byte proves the file too big
- * without trusting st_size (procfs and pipes report 0). */
+/* Reads at most YAML_MAX_FILE bytes; a longer file is EFBIG. */
 static char *
 read_limited(int fd, size_t *lenp)
 {
-	size_t len = 0, cap = 16384;
-	char *buf = xmalloc(cap);
-	ssize_t r;
+	int more;
+	char *buf = fd_read_max(fd, YAML_MAX_FILE, lenp, &more);
 
-	for (;;) {
-		if (len == cap) {
-			if (cap > YAML_MAX_FILE) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap = cap * 2 > (size_t)YAML_MAX_FILE + 1 ? (size_t)YAML_MAX_FILE + 1
-								  : cap * 2;
-			buf = xrealloc(buf, cap);
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int saved = errno;
-
-			free(buf);
-			errno = saved;
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > YAML_MAX_FILE) {
+	if (buf && more) {
 		free(buf);
 		errno = EFBIG;
 		return NULL;
 	}
-	*lenp = len;
 	return buf;
 }
 

@@ -1772,7 +1772,10 @@ START_TEST(test_cached_profiles)
 	plain = profile_load(dir, "cis-1.12", &err);
 	ck_assert_msg(plain != NULL, "%s", err ? err : "?");
 	ck_assert_uint_eq(plain->ncached, 0);
-	ck_assert_uint_eq(plain->nfiles, 11); /* components.yaml and ten files */
+	/* components.yaml and every file of cis-1.12 */
+	cmd = xasprintf("%s/cis-1.12", dir);
+	ck_assert_uint_eq(plain->nfiles, (size_t)has_yaml(cmd) + 1);
+	free(cmd);
 	cmd = xasprintf("'%s/ka-profile-cache' '%s' >/dev/null", TOP_BUILDDIR, dir);
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);

@@ -19,19 +19,6 @@
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
-/* Runs one suite (fork mode unless CK_FORK=no); the exit status of main. */
-static inline int
-tu_run_suite(Suite *s)
-{
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
-
 #endif
 
 static inline char *
