@@ -27,17 +27,9 @@ ka_tmpdir
 export KA_PKI_CACHE=${KA_PKI_CACHE:-$KA_TMP/pki}
 
 "$BASH" "$KA_SAMPLE_NODE" build "$KA_TMP/node" kubeadm >/dev/null
-mkdir -p "$KA_TMP/state" "$KA_TMP/metrics" "$KA_TMP/rs" "$KA_TMP/dev"
+mkdir -p "$KA_TMP/state" "$KA_TMP/metrics"
 cp -r "$KA_PROFILE_DIR" "$KA_TMP/profiles"
 chmod -R go-w "$KA_TMP/profiles"
-
-cat >"$KA_TMP/rsyslog.conf" <<EOF
-global(workDirectory="$KA_TMP/rs")
-module(load="imuxsock" SysSock.Use="off")
-input(type="imuxsock" Socket="$KA_TMP/dev/log" CreatePath="on")
-template(name="plain" type="string" string="%syslogtag%%msg%\n")
-*.* action(type="omfile" file="$KA_TMP/syslog.out" template="plain")
-EOF
 
 cat >"$KA_TMP/kube-auditd.conf" <<EOF
 # test configuration
@@ -58,18 +50,9 @@ T=$KA_TMP
 fails=0
 ok() { echo "ok: \$*"; }
 bad() { echo "NOT OK: \$*"; fails=\$((fails + 1)); }
-# the daemon's syslog(3) writes to /dev/log: in this mount namespace only,
-# /dev gets a log socket owned by the test's rsyslog
-for n in null zero full random urandom tty; do
-	[ -e /dev/\$n ] && touch \$T/dev/\$n && mount --bind /dev/\$n \$T/dev/\$n
-done
-ln -s /proc/self/fd \$T/dev/fd
-ln -s /proc/self/fd/0 \$T/dev/stdin
-ln -s /proc/self/fd/1 \$T/dev/stdout
-ln -s /proc/self/fd/2 \$T/dev/stderr
-rsyslogd -n -f \$T/rsyslog.conf -i \$T/rs/pid &
-for i in \$(seq 100); do [ -S \$T/dev/log ] && break; sleep 0.05; done
-mount --rbind \$T/dev /dev
+# the daemon logs to /dev/log: in this mount namespace only, /dev gets a log
+# socket owned by the test's rsyslog
+"$BASH" "$top_srcdir/tests/devlog.sh" \$T
 
 start_daemon() {
 	"$KA_BIN" --config \$T/kube-auditd.conf 2>>\$T/daemon.err &

@@ -36,17 +36,10 @@ ka_tmpdir
 export KA_PKI_CACHE=${KA_PKI_CACHE:-$KA_TMP/pki}
 
 "$BASH" "$KA_SAMPLE_NODE" build "$KA_TMP/node" kubeadm >/dev/null
-mkdir -p "$KA_TMP/state" "$KA_TMP/rs" "$KA_TMP/dev"
+mkdir -p "$KA_TMP/state"
 cp -r "$KA_PROFILE_DIR" "$KA_TMP/profiles"
 chmod -R go-w "$KA_TMP/profiles"
 
-cat >"$KA_TMP/rsyslog.conf" <<EOF
-global(workDirectory="$KA_TMP/rs")
-module(load="imuxsock" SysSock.Use="off")
-input(type="imuxsock" Socket="$KA_TMP/dev/log" CreatePath="on" RateLimit.Interval="0")
-template(name="plain" type="string" string="%syslogtag%%msg%\n")
-*.* action(type="omfile" file="$KA_TMP/syslog.out" template="plain")
-EOF
 cat >"$KA_TMP/kube-auditd.conf" <<EOF
 interval = 3600
 root = $KA_TMP/node/root
@@ -63,14 +56,8 @@ fails=0
 ok() { echo "ok: \$*"; }
 bad() { echo "NOT OK: \$*"; fails=\$((fails + 1)); }
 echo 4 >/proc/sys/net/unix/max_dgram_qlen
-for n in null zero full random urandom tty; do
-	[ -e /dev/\$n ] && touch \$T/dev/\$n && mount --bind /dev/\$n \$T/dev/\$n
-done
-ln -s /proc/self/fd \$T/dev/fd
-rsyslogd -n -f \$T/rsyslog.conf -i \$T/rs/pid &
-rs=\$!
-for i in \$(seq 100); do [ -S \$T/dev/log ] && break; sleep 0.05; done
-mount --rbind \$T/dev /dev
+"$BASH" "$top_srcdir/tests/devlog.sh" \$T
+rs=\$(cat \$T/rs/pid)
 "$BASH" "$KA_SAMPLE_NODE" start \$T/node
 # the log daemon stops reading
 kill -STOP \$rs
