@@ -24,7 +24,7 @@ openssl util-linux procps"
 # what the whole test suite needs besides: real services and tools it drives
 TEST_DEPS="groff mandoc etcd-server etcd-client jq python3 rsyslog
 prometheus-node-exporter curl valgrind systemd libseccomp-dev dpkg-dev
-debhelper lintian fakeroot ansible sudo openssh-client"
+debhelper lintian fakeroot ansible sudo openssh-client iproute2"
 DEPS="$BUILD_DEPS $TEST_DEPS"
 
 as_root() {
