@@ -7,7 +7,10 @@
  *     blocking client would hang here until Check's timeout); what does not
  *     fit the queue is counted as dropped; once the receiver reads again,
  *     the queue drains, and the next message is preceded by a notice
- *     saying how many were dropped;
+ *     saying how many were dropped; on a busy machine notices may come
+ *     in between, and together they announce every drop;
+ *   - drops, then room again: the notice takes the first free slot, before
+ *     the next message, and counts exactly the drops until then;
  *   - the receiver goes away and comes back at the same path: a message
  *     meanwhile is dropped, and delivery resumes with the notice.
  */
@@ -172,9 +175,10 @@ START_TEST(t_full_queue)
 	 * it), so the count is final */
 	dropped = slog_dropped();
 	ck_assert_msg(dropped > 0, "10,000 unread messages and none dropped");
-	/* the receiver reads again: everything queued arrives, in order. When
-	 * the sender freed a slot while slog() was still dropping (a busy
-	 * machine), a notice for the drops so far came in between. */
+	/* the receiver reads again: every message queued arrives, in order.
+	 * On a busy machine the sender may free a slot while slog() is still
+	 * dropping, and slog() queues a notice of the drops so far there: in
+	 * between the messages, or last when only drops followed it. */
 	while (got + dropped < 10000 && (m = take(r.fd)) != NULL) {
 		n = notice_count(m);
 		if (n > 0)
@@ -185,22 +189,65 @@ START_TEST(t_full_queue)
 	}
 	ck_assert_uint_eq(got + dropped, 10000);
 	ck_assert_uint_eq(slog_dropped(), dropped);
-	ck_assert_uint_le(announced, dropped);
-	/* the next message is preceded by a notice of the drops not yet
-	 * announced (all of them, on an idle machine) */
+	/* the next message comes after notices that, with those above,
+	 * announce every drop (one notice of all of them on an idle machine) */
 	slog(LOG_INFO, "after");
-	if (announced < dropped) {
-		m = take(r.fd);
-		ck_assert_ptr_nonnull(m);
-		n = notice_count(m);
-		ck_assert_msg(n > 0, "no notice before the next message: %s", m);
-		ck_assert_uint_eq(announced + n, dropped);
+	while ((m = take(r.fd)) != NULL && (n = notice_count(m)) > 0) {
+		announced += n;
 		free(m);
 	}
+	ck_assert_uint_eq(announced, dropped);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_msg(strstr(m, ": after") != NULL, "%s", m);
+	free(m);
+	rx_close(&r);
+}
+END_TEST
+
+/* Drops, then room again: the notice goes in the first free slot, before
+ * the next message, and says exactly how many were dropped until then. */
+START_TEST(t_notice_between)
+{
+	struct rx r;
+	char *m;
+	unsigned long first, announced = 0;
+	int waited = 0;
+
+	rx_open(&r, LOG_DAEMON);
+	for (int i = 0; i < 2 * SLOG_QUEUE; i++)
+		slog(LOG_INFO, "before");
+	first = slog_dropped();
+	ck_assert_msg(first > 0, "%d unread messages and none dropped", 2 * SLOG_QUEUE);
+	/* the receiver reads a few: the sender moves on and frees slots */
+	for (int i = 0; i < 8; i++) {
+		m = take(r.fd);
+		ck_assert_ptr_nonnull(m);
+		ck_assert_uint_eq(notice_count(m), 0);
+		free(m);
+	}
+	/* room for the notice, "between" and "after" */
+	while (slog_queued() > SLOG_QUEUE - 3 && waited++ < 300)
+		usleep(10000);
+	ck_assert_uint_le(slog_queued(), SLOG_QUEUE - 3);
+	ck_assert_uint_eq(slog_dropped(), first);
+	slog(LOG_INFO, "between");
+	slog(LOG_INFO, "after");
+	/* read everything: notices before "between" announce every drop so far
+	 * (one notice of all of them, or, when the sender freed a slot while
+	 * slog() was still dropping, one earlier too); nothing was dropped
+	 * since, so "after" follows "between" with no notice */
+	while ((m = take(r.fd)) != NULL && strstr(m, ": between") == NULL) {
+		announced += notice_count(m);
+		free(m);
+	}
+	ck_assert_msg(m != NULL, "\"between\" never came");
+	free(m);
+	ck_assert_uint_eq(announced, first);
 	m = take(r.fd);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_msg(strstr(m, ": after") != NULL, "%s", m);
 	free(m);
+	ck_assert_uint_eq(slog_dropped(), first);
 	rx_close(&r);
 }
 END_TEST
@@ -249,6 +296,7 @@ main(void)
 	tcase_add_test(tc, t_format);
 	tcase_add_test(tc, t_burst);
 	tcase_add_test(tc, t_full_queue);
+	tcase_add_test(tc, t_notice_between);
 	tcase_add_test(tc, t_reconnect);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
