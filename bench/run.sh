@@ -7,7 +7,9 @@
 #      profiles as installed (with their caches) and as plain YAML;
 #   2. the same with 5,000 extra idle processes in the PID namespace, next to
 #      a bare sweep of /proc/*/cmdline over the same processes;
-#   3. instructions of one scan (valgrind --tool=callgrind), which do not
+#   3. the floor under those figures: an empty program, one linked with
+#      libproc2, one that opens a libproc2 pids context (bench/floor.c);
+#   4. instructions of one scan (valgrind --tool=callgrind), which do not
 #      depend on the machine's load, when valgrind is installed.
 # Needs root (the sample node sets owners and uses a private PID namespace).
 set -euo pipefail
@@ -23,6 +25,13 @@ EXTRA=${EXTRA:-5000}
 T=$(mktemp -d /tmp/ka-bench-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cc -O2 -o "$T/measure" "$top/bench/measure.c"
+# the floor: an empty program, one linked with libproc2, one that also opens
+# a pids context (bench/floor.c)
+cc -O2 -o "$T/floor-empty" "$top/bench/floor.c"
+# shellcheck disable=SC2046
+cc -O2 -DFLOOR_LINK -o "$T/floor-link" "$top/bench/floor.c" $(pkg-config --cflags --libs libproc2)
+# shellcheck disable=SC2046
+cc -O2 -DFLOOR_PIDS -o "$T/floor-pids" "$top/bench/floor.c" $(pkg-config --cflags --libs libproc2)
 export KA_STUB="$STUB" KA_BIN="$BIN" KA_PROFILE_DIR="$PROF"
 "$top/tests/sample-node.sh" build "$T/node" kubeadm >/dev/null
 # the installed form of the profiles: a copy with FILE.yaml.cache beside each
@@ -38,6 +47,12 @@ echo "binary:  $BIN ($(stat -c %s "$BIN") bytes); shared libraries: $(ldd "$BIN"
 
 cat >"$T/inner.sh" <<INNER
 set -e
+echo "== floor: an empty C program"
+"$T/measure" $RUNS -- "$T/floor-empty"
+echo "== floor: the same linked with libproc2 (not called)"
+"$T/measure" $RUNS -- "$T/floor-link"
+echo "== floor: libproc2 linked, one pids context opened and closed"
+"$T/measure" $RUNS -- "$T/floor-pids"
 echo "== kube-auditd --version (process start with the linked libraries)"
 "$T/measure" $RUNS -- "$BIN" --version
 echo "== kube-auditd --once (text), sample control-plane node, \$(ls /proc | grep -c '^[0-9]') processes, installed profiles (cached)"
