@@ -7,12 +7,8 @@
 # Needs root (sample node owners, private PID and mount namespace).
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${KA_BUILD:-$top}
-BIN=${KA_BIN:-$build/kube-auditd}
-CTL=${KA_CTL:-$build/kube-auditctl}
-STUB=${KA_STUB:-$build/tests/ka-stub}
-PROF=${KA_PROFILE_DIR:-$top/profiles}
+# shellcheck source=paths.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/paths.sh"
 CHANGES=${CHANGES:-100}
 REQUESTS=${REQUESTS:-2000}
 

@@ -12,12 +12,8 @@
 # Needs root (the sample node sets owners and uses a private PID namespace).
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${KA_BUILD:-$top}
-BIN=${KA_BIN:-$build/kube-auditd}
-CTL=${KA_CTL:-$build/kube-auditctl}
-STUB=${KA_STUB:-$build/tests/ka-stub}
-PROF=${KA_PROFILE_DIR:-$top/profiles}
+# shellcheck source=paths.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/paths.sh"
 N=${N:-1000}
 RUNS=${RUNS:-5}
 H=${H:-8}
@@ -26,7 +22,12 @@ F=${F:-8}
 T=$(mktemp -d /tmp/ka-bench-fleet-XXXXXX)
 ns=
 cleanup() {
-	[ -n "$ns" ] && kill -KILL "$ns" 2>/dev/null && wait "$ns" 2>/dev/null
+	# wait returns the killed namespace's 137: under set -e that must not
+	# become the script's exit status
+	if [ -n "$ns" ]; then
+		kill -KILL "$ns" 2>/dev/null || true
+		wait "$ns" 2>/dev/null || true
+	fi
 	rm -rf "$T"
 }
 trap cleanup EXIT

@@ -14,11 +14,8 @@
 # Needs root (the sample node sets owners and uses a private PID namespace).
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${KA_BUILD:-$top}
-BIN=${KA_BIN:-$build/kube-auditd}
-STUB=${KA_STUB:-$build/tests/ka-stub}
-PROF=${KA_PROFILE_DIR:-$top/profiles}
+# shellcheck source=paths.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/paths.sh"
 RUNS=${RUNS:-200}
 EXTRA=${EXTRA:-5000}
 

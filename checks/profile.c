@@ -1970,51 +1970,10 @@ check_parse(struct lctx *c, const struct ynode *m, struct check *k, struct pos *
 	return 0;
 }
 
-/* Natural order of ids: digit runs compare as numbers, so 1.1.2 < 1.1.10 <
- * 1.2.1 < 2.1 < 5.1.1. Equal numbers written differently ("01" and "1")
- * fall back to byte order, keeping the order total. */
-static int
-id_cmp(const char *a, const char *b)
-{
-	const char *x = a, *y = b;
-
-	while (*x && *y) {
-		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
-			const char *xs, *ys;
-			size_t xl, yl;
-			int r;
-
-			while (*x == '0' && isdigit((unsigned char)x[1]))
-				x++;
-			while (*y == '0' && isdigit((unsigned char)y[1]))
-				y++;
-			for (xs = x; isdigit((unsigned char)*x); x++)
-				;
-			for (ys = y; isdigit((unsigned char)*y); y++)
-				;
-			xl = (size_t)(x - xs);
-			yl = (size_t)(y - ys);
-			if (xl != yl)
-				return xl < yl ? -1 : 1;
-			r = memcmp(xs, ys, xl);
-			if (r != 0)
-				return r;
-		} else if (*x != *y) {
-			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
-		} else {
-			x++;
-			y++;
-		}
-	}
-	if (*x || *y)
-		return *x ? 1 : -1;
-	return strcmp(a, b);
-}
-
 static int
 check_cmp(const void *a, const void *b)
 {
-	return id_cmp(((const struct check *)a)->id, ((const struct check *)b)->id);
+	return str_natcmp(((const struct check *)a)->id, ((const struct check *)b)->id);
 }
 
 static void
@@ -2349,7 +2308,7 @@ static int
 idref_cmp(const void *a, const void *b)
 {
 	const struct idref *x = a, *y = b;
-	int d = id_cmp(x->id, y->id);
+	int d = str_natcmp(x->id, y->id);
 
 	if (d != 0)
 		return d;

@@ -435,42 +435,6 @@ summary_exit_status(const struct summary *s)
 
 /* ---- outputs ---- */
 
-int
-summary_id_cmp(const char *a, const char *b)
-{
-	while (*a && *b) {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			const char *ea = a, *eb = b;
-			size_t la, lb;
-			int c;
-
-			while (*a == '0' && isdigit((unsigned char)a[1]))
-				a++;
-			while (*b == '0' && isdigit((unsigned char)b[1]))
-				b++;
-			for (ea = a; isdigit((unsigned char)*ea); ea++)
-				;
-			for (eb = b; isdigit((unsigned char)*eb); eb++)
-				;
-			la = (size_t)(ea - a);
-			lb = (size_t)(eb - b);
-			if (la != lb)
-				return la < lb ? -1 : 1;
-			c = strncmp(a, b, la);
-			if (c)
-				return c;
-			a = ea;
-			b = eb;
-			continue;
-		}
-		if (*a != *b)
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		a++;
-		b++;
-	}
-	return *a ? 1 : *b ? -1 : 0;
-}
-
 static const struct summary *sort_ctx; /* qsort has no context argument */
 
 static int
@@ -478,7 +442,7 @@ rec_order(const void *pa, const void *pb)
 {
 	const struct summary_rec *a = &sort_ctx->recs[*(const size_t *)pa];
 	const struct summary_rec *b = &sort_ctx->recs[*(const size_t *)pb];
-	int c = summary_id_cmp(a->id, b->id);
+	int c = str_natcmp(a->id, b->id);
 
 	return c ? c : strcmp(a->id, b->id);
 }

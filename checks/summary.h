@@ -104,9 +104,6 @@ int summary_add_unreachable_arg(struct summary *s, const char *arg);
  * 2: an ERROR, a rejected report or an unreachable host. */
 int summary_exit_status(const struct summary *s);
 
-/* Compares recommendation ids numerically part by part ("1.2.9" < "1.2.10"). */
-int summary_id_cmp(const char *a, const char *b);
-
 /* JSON (schema in kube-auditctl(1)):
  * {"tool":"kube-auditctl","version":V,"benchmark":B,
  *  "totals":{"hosts":N,"not_audited":N,"pass":N,"fail":N,"warn":N,"skip":N,"error":N},

@@ -1,6 +1,7 @@
-/* util.c - allocation wrappers, string vectors, buffers, logging. */
+/* util.c - allocation wrappers, string vectors, buffers, logging, string helpers. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +251,44 @@ str_has_suffix(const char *s, const char *suffix)
 	size_t ls = strlen(s), lx = strlen(suffix);
 
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+int
+str_natcmp(const char *a, const char *b)
+{
+	const char *x = a, *y = b;
+
+	while (*x && *y) {
+		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
+			const char *xs, *ys;
+			size_t xl, yl;
+			int r;
+
+			while (*x == '0' && isdigit((unsigned char)x[1]))
+				x++;
+			while (*y == '0' && isdigit((unsigned char)y[1]))
+				y++;
+			for (xs = x; isdigit((unsigned char)*x); x++)
+				;
+			for (ys = y; isdigit((unsigned char)*y); y++)
+				;
+			xl = (size_t)(x - xs);
+			yl = (size_t)(y - ys);
+			if (xl != yl)
+				return xl < yl ? -1 : 1;
+			r = memcmp(xs, ys, xl);
+			if (r != 0)
+				return r;
+		} else if (*x != *y) {
+			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+		} else {
+			x++;
+			y++;
+		}
+	}
+	if (*x || *y)
+		return *x ? 1 : -1;
+	return strcmp(a, b);
 }
 
 size_t

@@ -88,5 +88,9 @@ char *str_sanitize(const char *s);
 size_t str_utf8_len(const unsigned char *s);
 int str_has_prefix(const char *s, const char *prefix);
 int str_has_suffix(const char *s, const char *suffix);
+/* Natural order, as recommendation ids sort: digit runs compare as numbers,
+ * so 1.1.2 < 1.1.10 < 1.2.1 < 2.1 < 5.1.1. Equal numbers written
+ * differently ("01" and "1") fall back to byte order: the order is total. */
+int str_natcmp(const char *a, const char *b);
 
 #endif

@@ -193,7 +193,7 @@ verify_json(const char *text, unsigned nhosts, unsigned nrecs)
 		if (i > 0) {
 			const char *prev = json_string_value(
 				json_object_get(json_array_get(recs, i - 1), "id"));
-			ck_assert_int_lt(summary_id_cmp(prev, id), 0);
+			ck_assert_int_lt(str_natcmp(prev, id), 0);
 		}
 		for (int st = RS_FAIL; st < RS__COUNT; st++) {
 			json_t *list;
@@ -232,10 +232,10 @@ START_TEST(t_id_cmp_and_names)
 {
 	char *n;
 
-	ck_assert_int_lt(summary_id_cmp("1.2.9", "1.2.10"), 0);
-	ck_assert_int_gt(summary_id_cmp("5.1.1", "4.2.13"), 0);
-	ck_assert_int_lt(summary_id_cmp("1.1", "1.1.1"), 0);
-	ck_assert_int_eq(summary_id_cmp("3.2.1", "3.2.1"), 0);
+	ck_assert_int_lt(str_natcmp("1.2.9", "1.2.10"), 0);
+	ck_assert_int_gt(str_natcmp("5.1.1", "4.2.13"), 0);
+	ck_assert_int_lt(str_natcmp("1.1", "1.1.1"), 0);
+	ck_assert_int_eq(str_natcmp("3.2.1", "3.2.1"), 0);
 	n = summary_name_from_path("/x/y/cp-1.json");
 	ck_assert_str_eq(n, "cp-1");
 	free(n);

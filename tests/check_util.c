@@ -110,6 +110,14 @@ START_TEST(test_sanitize)
 	ck_assert(!str_has_prefix("kube", "kube-"));
 	ck_assert(str_has_suffix("a.conf", ".conf"));
 	ck_assert(!str_has_suffix("conf", ".conf"));
+	/* natural order, total */
+	ck_assert_int_lt(str_natcmp("1.1.2", "1.1.10"), 0);
+	ck_assert_int_lt(str_natcmp("1.1.10", "1.2.1"), 0);
+	ck_assert_int_gt(str_natcmp("5.1.1", "4.2.13"), 0);
+	ck_assert_int_lt(str_natcmp("1.1", "1.1.1"), 0);
+	ck_assert_int_eq(str_natcmp("3.2.1", "3.2.1"), 0);
+	ck_assert_int_ne(str_natcmp("1.01", "1.1"), 0);
+	ck_assert_int_eq(str_natcmp("1.01", "1.1"), -str_natcmp("1.1", "1.01"));
 }
 END_TEST
 

@@ -26,15 +26,12 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
-ka_require_root_ns
-ka_require_bin
-ka_require_stub
+ka_require_sample_node
 command -v ansible-playbook >/dev/null || ka_skip "ansible-playbook not installed (Debian package ansible)"
 command -v jq >/dev/null || ka_skip "jq not installed"
 command -v nsenter >/dev/null || ka_skip "nsenter (util-linux) not installed"
 command -v sudo >/dev/null || ka_skip "sudo not installed (the playbook becomes root with sudo)"
-CTL=${KA_CTL:-$top_builddir/kube-auditctl}
-[ -x "$CTL" ] || ka_hard_error "$CTL not built"
+ka_require_ctl
 PLAYBOOK=$top_srcdir/contrib/ansible/audit.yml
 [ -f "$PLAYBOOK" ] || ka_hard_error "$PLAYBOOK: missing"
 ka_tmpdir

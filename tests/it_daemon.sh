@@ -14,13 +14,10 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
-ka_require_root_ns
-ka_require_bin
-ka_require_stub
+ka_require_sample_node
 ka_require_json_tool
 [ "$KA_JSON" = jq ] || ka_skip "jq not installed"
-CTL=${KA_CTL:-$top_builddir/kube-auditctl}
-[ -x "$CTL" ] || ka_hard_error "$CTL not built"
+ka_require_ctl
 command -v rsyslogd >/dev/null || ka_skip "rsyslog not installed (Debian package rsyslog)"
 NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter || true)
 ka_tmpdir

@@ -15,9 +15,7 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
-ka_require_root_ns
-ka_require_bin
-ka_require_stub
+ka_require_sample_node
 ka_require_json_tool
 ka_tmpdir
 export KA_PKI_CACHE=${KA_PKI_CACHE:-$KA_TMP/pki}

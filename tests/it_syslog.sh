@@ -22,12 +22,9 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
-ka_require_root_ns
-ka_require_bin
-ka_require_stub
+ka_require_sample_node
 command -v jq >/dev/null || ka_skip "jq not installed"
-CTL=${KA_CTL:-$top_builddir/kube-auditctl}
-[ -x "$CTL" ] || ka_hard_error "$CTL not built"
+ka_require_ctl
 command -v rsyslogd >/dev/null || ka_skip "rsyslog not installed (Debian package rsyslog)"
 if ! unshare --net true 2>/dev/null; then
 	ka_skip "cannot make a private network namespace (unshare --net)"

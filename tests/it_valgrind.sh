@@ -8,12 +8,9 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
-ka_require_root_ns
-ka_require_bin
-ka_require_stub
+ka_require_sample_node
 command -v valgrind >/dev/null || ka_skip "valgrind not installed"
-CTL=${KA_CTL:-$top_builddir/kube-auditctl}
-[ -x "$CTL" ] || ka_hard_error "$CTL not built"
+ka_require_ctl
 if ldd "$KA_BIN" | grep -q 'libasan\|libubsan'; then
 	ka_skip "sanitizer build: valgrind cannot run it (the sanitizers check this build)"
 fi

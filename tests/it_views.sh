@@ -14,9 +14,7 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
-ka_require_root_ns
-ka_require_bin
-ka_require_stub
+ka_require_sample_node
 ka_require_json_tool
 [ "$KA_JSON" = jq ] || ka_skip "jq not installed (this test reads the reports with jq)"
 ka_tmpdir

@@ -68,6 +68,20 @@ ka_require_stub() {
 	[ -x "$KA_STUB" ] || ka_hard_error "$KA_STUB not built (make check builds tests/ka-stub, or set KA_STUB)"
 }
 
+# A test on a sample node: root, a private PID namespace, the program under
+# test and the stub that stands in for the components.
+ka_require_sample_node() {
+	ka_require_root_ns
+	ka_require_bin
+	ka_require_stub
+}
+
+# kube-auditctl, built by make check: sets CTL (KA_CTL overrides it).
+ka_require_ctl() {
+	CTL=${KA_CTL:-$top_builddir/kube-auditctl}
+	[ -x "$CTL" ] || ka_hard_error "$CTL not built"
+}
+
 ka_require_json_tool() {
 	if command -v jq >/dev/null; then
 		KA_JSON=jq
